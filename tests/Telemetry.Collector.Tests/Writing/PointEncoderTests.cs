@@ -1,0 +1,76 @@
+using System.Text;
+using Telemetry.Collector.Writing;
+
+namespace Telemetry.Collector.Tests.Writing;
+
+public sealed class PointEncoderTests
+{
+    private static string Encode(Action<PointEncoder> write)
+    {
+        using var buffer = new LineBuffer();
+        using var encoder = new PointEncoder(buffer);
+        write(encoder);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void Separators_are_escaped_per_position()
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("my measurement,x=1");
+            e.Tag("tag key=", "a value, with=signs");
+            e.Field("field key,", "say \"hi\" \\ ok, a=b");
+            e.End(1_000_000_000);
+        });
+
+        Assert.Equal(
+            "my\\ measurement\\,x=1,tag\\ key\\==a\\ value\\,\\ with\\=signs field\\ key\\,=\"say \\\"hi\\\" \\\\ ok, a=b\" 1000000000\n",
+            line);
+    }
+
+    [Fact]
+    public void Tag_value_ending_in_backslash_becomes_a_raw_string_field()
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("m");
+            e.Tag("vhost", "a\\");
+            e.Tag("host", "h");
+            e.Field("n", 1L);
+            e.End(5);
+        });
+
+        Assert.Equal("m,host=h n=1i,vhost_raw=\"a\\\\\" 5\n", line);
+    }
+
+    [Fact]
+    public void Point_without_fields_is_rolled_back()
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("m");
+            e.Tag("a", "b");
+            Assert.False(e.End(1));
+            e.Begin("m");
+            Assert.False(e.Field("x", double.NaN));
+            e.Field("y", 1.5);
+            Assert.True(e.End(2));
+        });
+
+        Assert.Equal("m y=1.5 2\n", line);
+    }
+
+    [Fact]
+    public void Key_named_time_is_renamed_and_newlines_in_names_are_replaced()
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("m\nx");
+            e.Field("time", true);
+            e.End(3);
+        });
+
+        Assert.Equal("m_x time_=true 3\n", line);
+    }
+}
