@@ -21,3 +21,6 @@ echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
 fi
+
+# Packaging: builds the .deb/.msi, lints, installs and removes them, applies the Ansible playbook.
+tests/packaging/run.sh
