@@ -9,12 +9,14 @@ root=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# The packages stay in artifacts/deb for the Ansible test.
+debdir=${PACKAGES_DIR:-$root/artifacts}/deb
 
 archs=${DEB_ARCHS:-"amd64 arm64"}
 declare -A debs
 for component in agent collector; do
   for arch in $archs; do
-    if deb=$("$root/packaging/deb/build-deb.sh" "$component" "$arch" "$out"); then
+    if deb=$("$root/packaging/deb/build-deb.sh" "$component" "$arch" "$debdir"); then
       debs[$component-$arch]=$deb
       pass "build $component $arch: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
     else
