@@ -64,6 +64,12 @@ catch (OperationCanceledException)
 
 await probing.ConfigureAwait(false);
 
+// Stop the load (Ctrl-C before its --duration) and let it write its summary before counting.
+if (options.StopPid is int loadPid)
+{
+    await StopLoadGeneratorAsync(loadPid).ConfigureAwait(false);
+}
+
 // Drain: wait until everything the server logged is stored, or nothing moved for drain_seconds.
 var (generatedTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
 var lastChange = DateTimeOffset.UtcNow;
@@ -148,11 +154,42 @@ var mismatch = expectedByClass is not null
     && expectedByClass.Any(kv => storedByClass.GetValueOrDefault(kv.Key) != kv.Value);
 return lost == 0 && extra == 0 && !mismatch ? 0 : 1;
 
-static Dictionary<string, long> ReadExpected(string path)
+static async Task StopLoadGeneratorAsync(int pid)
 {
-    using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+    if (!Directory.Exists($"/proc/{pid}"))
+    {
+        return;
+    }
+
+    using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]))
+    {
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    for (var i = 0; i < 300 && Directory.Exists($"/proc/{pid}"); i++)
+    {
+        await Task.Delay(100).ConfigureAwait(false);
+    }
+}
+
+// The load generator's JSON summary: its "status_class" object (or a plain {class: count} object).
+static Dictionary<string, long>? ReadExpected(string path)
+{
+    JsonDocument doc;
+    try
+    {
+        doc = JsonDocument.Parse(File.ReadAllBytes(path));
+    }
+    catch (Exception e) when (e is IOException or JsonException)
+    {
+        Console.WriteLine($"no load generator summary in {path}: {e.Message}");
+        return null;
+    }
+
+    using var _ = doc;
+    var classes = doc.RootElement.TryGetProperty("status_class", out var c) ? c : doc.RootElement;
     var result = new Dictionary<string, long>(StringComparer.Ordinal);
-    foreach (var p in doc.RootElement.EnumerateObject())
+    foreach (var p in classes.EnumerateObject())
     {
         result[p.Name] = p.Value.GetInt64();
     }

@@ -13,13 +13,14 @@ internal sealed record WatchOptions(
     string? SummaryOut,
     IReadOnlyList<(string Name, int Pid)> Processes,
     int ProgressSeconds,
-    int DrainSeconds)
+    int DrainSeconds,
+    int? StopPid)
 {
     public const string Usage = """
         usage: telemetry-localrun watch --influx URL --access-log PATH [--database telemetry]
                  [--probe-url URL] [--duration SECONDS (0: until Ctrl-C)] [--run-id ID]
                  [--expected by-class.json] [--summary-out summary.json] [--process name=pid ...]
-                 [--progress SECONDS] [--drain SECONDS]
+                 [--progress SECONDS] [--drain SECONDS] [--stop-pid PID (the load generator)]
         exit code 0 when nothing was lost or duplicated and the per-class counts match --expected.
         """;
 
@@ -36,6 +37,7 @@ internal sealed record WatchOptions(
         var duration = TimeSpan.Zero;
         int progress = 2, drain = 30;
         var processes = new List<(string, int)>();
+        int? stopPid = null;
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -51,6 +53,7 @@ internal sealed record WatchOptions(
                 case "--summary-out": summary = Next(); break;
                 case "--progress": progress = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--drain": drain = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--stop-pid": stopPid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--process":
                     var pair = Next().Split('=', 2);
                     processes.Add((pair[0], int.Parse(pair[1], CultureInfo.InvariantCulture)));
@@ -61,6 +64,6 @@ internal sealed record WatchOptions(
 
         return influx is null || log is null
             ? null
-            : new WatchOptions(influx, database, log, probe, duration, runId, expected, summary, processes, progress, drain);
+            : new WatchOptions(influx, database, log, probe, duration, runId, expected, summary, processes, progress, drain, stopPid);
     }
 }
