@@ -147,7 +147,7 @@ public sealed class InfluxDbWriter
                 var parses = LineProtocolInspector.TryInspect(text.Span, out var measurement, fields);
                 if (Matches(message, isParseError, text.Span, parses, measurement, fields))
                 {
-                    Reject(outcome, line, message);
+                    Reject(outcome, line, isParseError ? ParseReason(message, text.Span) : message);
                     matched++;
                 }
                 else
@@ -187,7 +187,8 @@ public sealed class InfluxDbWriter
     {
         if (isParseError)
         {
-            return !parses || message.Contains("unable to parse '" + Encoding.UTF8.GetString(line) + "'", StringComparison.Ordinal);
+            // 1.6.7 lists every unparsable line of the request, each as "unable to parse '<line>': reason".
+            return message.Contains("unable to parse '" + Encoding.UTF8.GetString(line) + "'", StringComparison.Ordinal);
         }
 
         if (!parses)
@@ -212,6 +213,26 @@ public sealed class InfluxDbWriter
         }
 
         return false;
+    }
+
+    /// <summary>The one "unable to parse '&lt;line&gt;': reason" of <paramref name="line"/> in a message that lists several.</summary>
+    private static string ParseReason(string message, ReadOnlySpan<byte> line)
+    {
+        var marker = "unable to parse '" + Encoding.UTF8.GetString(line) + "': ";
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return message;
+        }
+
+        var rest = message.AsSpan(at + marker.Length);
+        var end = rest.IndexOf(" unable to parse '", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            end = rest.IndexOf(" dropped=", StringComparison.Ordinal);
+        }
+
+        return "unable to parse: " + (end < 0 ? rest : rest[..end]).ToString();
     }
 
     private static int ParseDropped(string message)

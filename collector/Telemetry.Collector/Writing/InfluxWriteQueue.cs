@@ -134,8 +134,8 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
         var position = 0;
         while (position < span.Length)
         {
-            var nl = span[position..].IndexOf((byte)'\n');
-            var end = nl < 0 ? span.Length : position + nl + 1;
+            var nl = LineScanner.LineEnd(span, position);
+            var end = nl < 0 ? span.Length : nl + 1;
             if (lines > 0 && (lines == maxPoints || end - start > maxBytes))
             {
                 chunks.Add(new Chunk(pending, start, position - start, lines));

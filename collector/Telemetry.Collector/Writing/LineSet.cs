@@ -21,8 +21,8 @@ internal sealed class LineSet
         var start = 0;
         while (start < span.Length)
         {
-            var nl = span[start..].IndexOf((byte)'\n');
-            var length = nl < 0 ? span.Length - start : nl;
+            var end = LineScanner.LineEnd(span, start);
+            var length = end < 0 ? span.Length - start : end - start;
             if (length > 0)
             {
                 lines.Add((start, length));

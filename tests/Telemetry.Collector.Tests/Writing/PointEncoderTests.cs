@@ -25,7 +25,7 @@ public sealed class PointEncoderTests
         });
 
         Assert.Equal(
-            "my\\ measurement\\,x=1,tag\\ key\\==a\\ value\\,\\ with\\=signs field\\ key\\,=\"say \\\"hi\\\" \\\\ ok, a=b\" 1000000000\n",
+            "my\\ measurement\\,x\\=1,tag\\ key\\==a\\ value\\,\\ with\\=signs field\\ key\\,=\"say \\\"hi\\\" \\\\ ok, a=b\" 1000000000\n",
             line);
     }
 

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Telemetry.TestKit.InfluxDb;
 
 /// <summary>
