@@ -15,6 +15,8 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
     private readonly ConcurrentQueue<Func<RecordedRequest, ScriptedAnswer>> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Task _loop;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public RecordingInfluxListener()
     {
@@ -45,6 +47,9 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>The most requests that were being answered at the same time.</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Queues the answer to the next request.</summary>
     public void Enqueue(HttpStatusCode status, string? error = null, TimeSpan? retryAfter = null) =>
@@ -97,6 +102,12 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
+        var now = Interlocked.Increment(ref _inFlight);
+        int max;
+        while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
+        {
+        }
+
         try
         {
             await AnswerCoreAsync(context).ConfigureAwait(false);
@@ -110,6 +121,10 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
         }
         catch (ObjectDisposedException)
         {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
