@@ -226,6 +226,7 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
         try
         {
             BatchOutcome? outcome = null;
+            var failure = "the collector stopped before the points were written";
             try
             {
                 outcome = await _writer.WriteAsync(batch.Memory, _abort.Token).ConfigureAwait(false);
@@ -233,8 +234,14 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+            catch (Exception e)
+            {
+                // Never leave a caller waiting: an unexpected failure is reported as retryable.
+                failure = "write failed: " + e.Message;
+                _logger.WriteCrashed(e);
+            }
 
-            batch.Complete(outcome);
+            batch.Complete(outcome, failure);
             foreach (var chunk in batch.Chunks)
             {
                 if (chunk.Pending.PointCount > 0 && chunk.IsLastOfPending)
@@ -304,8 +311,8 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
             Points += chunk.Lines;
         }
 
-        /// <summary>Hands each chunk its share of the outcome (rejections by offset). Null: aborted.</summary>
-        public void Complete(BatchOutcome? outcome)
+        /// <summary>Hands each chunk its share of the outcome (rejections by offset). Null: not written, for <paramref name="failure"/>.</summary>
+        public void Complete(BatchOutcome? outcome, string failure)
         {
             var rejected = new int[_chunks.Count];
             var reasons = new string?[_chunks.Count];
@@ -324,7 +331,7 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
                 var chunk = _chunks[i].Chunk;
                 chunk.IsLastOfPending = outcome switch
                 {
-                    null => chunk.Pending.ChunkDone(0, "the collector stopped before the points were written", unavailable: true, TimeSpan.FromSeconds(1)),
+                    null => chunk.Pending.ChunkDone(0, failure, unavailable: true, TimeSpan.FromSeconds(1)),
                     { Status: WriteStatus.Written } => chunk.Pending.ChunkDone(rejected[i], reasons[i], unavailable: false, null),
                     _ => chunk.Pending.ChunkDone(0, outcome.Error, unavailable: true, outcome.RetryAfter),
                 };

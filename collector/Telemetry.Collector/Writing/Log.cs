@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Write queue stopped before {Points} accepted points were written")]
     public static partial void FlushIncomplete(this ILogger logger, long points);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "InfluxDB write failed unexpectedly; its callers are told to retry")]
+    public static partial void WriteCrashed(this ILogger logger, Exception exception);
 }
