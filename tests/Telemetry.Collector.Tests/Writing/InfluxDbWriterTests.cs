@@ -15,13 +15,15 @@ public sealed class InfluxDbWriterTests(InfluxDbFixture fixture)
     public async Task Type_conflict_in_one_point_rejects_exactly_that_point_and_stores_the_others_once()
     {
         var db = await _influx.CreateUniqueDatabaseAsync();
-        var writer = Writer(V1(_influx.Url, db));
+        var counter = new CountingHandler();
+        var writer = Writer(V1(_influx.Url, db), new HttpClient(counter));
         var first = await writer.WriteAsync(Lines("m,h=a v=1 1", "m,h=a v=2 2"), default);
         Assert.Equal(WriteStatus.Written, first.Status);
 
         var outcome = await writer.WriteAsync(Lines("m,h=a v=3 3", "m,h=a v=\"text\" 4", "m,h=a v=5 5", "other x=1i 6"), default);
 
         Assert.Equal(WriteStatus.Written, outcome.Status);
+        Assert.Equal(2, counter.Requests); // one per batch: the bad point was found in the answer, nothing re-sent
         var rejection = Assert.Single(outcome.Rejections);
         Assert.Equal("m,h=a v=\"text\" 4", Encoding.UTF8.GetString(outcome.Batch.Span.Slice(rejection.Offset, rejection.Length)));
         Assert.Contains("field type conflict", rejection.Reason, StringComparison.Ordinal);
@@ -35,7 +37,8 @@ public sealed class InfluxDbWriterTests(InfluxDbFixture fixture)
     public async Task Conflicts_on_two_different_fields_are_both_isolated_with_their_reasons()
     {
         var db = await _influx.CreateUniqueDatabaseAsync();
-        var writer = Writer(V1(_influx.Url, db));
+        var counter = new CountingHandler();
+        var writer = Writer(V1(_influx.Url, db), new HttpClient(counter));
         await writer.WriteAsync(Lines("m a=1,b=1i 1"), default);
 
         var outcome = await writer.WriteAsync(Lines("m a=2 2", "m a=\"x\" 3", "m b=2i 4", "m b=true 5", "m a=6,b=6i 6", "m a=true 7"), default);
@@ -45,6 +48,7 @@ public sealed class InfluxDbWriterTests(InfluxDbFixture fixture)
         Assert.Equal(["m a=\"x\" 3", "m a=true 7", "m b=true 5"], rejected);
         Assert.All(outcome.Rejections, r => Assert.Contains("field type conflict", r.Reason, StringComparison.Ordinal));
         Assert.Equal(4, await _influx.CountRowsAsync(db, "m"));
+        Assert.True(counter.Requests <= 4, $"{counter.Requests} requests: isolation should re-send only once per distinct conflict");
     }
 
     [Fact]
