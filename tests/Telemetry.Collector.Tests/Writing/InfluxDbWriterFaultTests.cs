@@ -28,6 +28,21 @@ public sealed class InfluxDbWriterFaultTests
     }
 
     [Fact]
+    public async Task Probe_is_ready_only_while_influxd_answers_ping()
+    {
+        await using var influx = await InfluxDbServer.StartNewAsync();
+        var options = Microsoft.Extensions.Options.Options.Create(V1(influx.Url, "db", o => o.Timeout = TimeSpan.FromSeconds(2)));
+        using var http = new InfluxDbHttpClient(options);
+        var probe = new InfluxDbProbe(http, options, TimeProvider.System);
+
+        Assert.True(await probe.IsReadyAsync(default));
+        await influx.StopAsync();
+        Assert.False(await probe.IsReadyAsync(default));
+        await influx.StartAsync();
+        Assert.True(await probe.IsReadyAsync(default));
+    }
+
+    [Fact]
     public async Task Batch_retried_across_a_restart_lands_exactly_once()
     {
         await using var influx = await InfluxDbServer.StartNewAsync();
