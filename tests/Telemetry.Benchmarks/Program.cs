@@ -4,5 +4,14 @@ namespace Telemetry.Benchmarks;
 
 public static class BenchmarkProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "influx-ceiling")
+        {
+            return Writing.InfluxCeilingCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -11,14 +11,14 @@ namespace Telemetry.Collector.Writing;
 /// <c>Begin → Tag* → Field* → End</c>. Escaping follows what InfluxDB 1.x and 2.x parse (see
 /// docs/influxdb-schema.md, "Encoding policy"):
 /// <list type="bullet">
-/// <item>measurement: <c>,</c> and space are escaped;</item>
-/// <item>tag keys, tag values, field keys: <c>,</c> <c>=</c> and space are escaped;</item>
+/// <item>measurement, tag keys, tag values, field keys: <c>,</c> <c>=</c> and space are escaped (InfluxDB 1.6.7
+/// unescapes all three in every one of these positions, measurement included);</item>
 /// <item>string field values: <c>"</c> and <c>\</c> are escaped, everything else (newlines too) is written raw;</item>
-/// <item>a tag value InfluxDB cannot store (it contains CR/LF, or a backslash run of odd length before a
-/// separator or at its end) is written as the string field <c>&lt;key&gt;_raw</c> instead, so nothing is lost;</item>
-/// <item>names (measurement, keys) are schema, not data: control characters become <c>_</c>, a
-/// backslash run that would swallow a separator gets <c>_</c> appended, the key <c>time</c> becomes
-/// <c>time_</c>;</item>
+/// <item>a tag value InfluxDB cannot store (it contains CR/LF, or ends in a backslash, which InfluxDB reads as
+/// escaping the separator after it) is written as the string field <c>&lt;key&gt;_raw</c> instead, so nothing is lost;</item>
+/// <item>names (measurement, keys) are schema, not data: control characters become <c>_</c>, a backslash
+/// followed by a separator or ending the name gets <c>_</c> after it, a measurement starting with <c>#</c> (a comment line to InfluxDB)
+/// gets <c>_</c> prepended, the key <c>time</c> becomes <c>time_</c>;</item>
 /// <item>invalid UTF-8 is replaced by U+FFFD; empty tag values and non-finite floats are not written.</item>
 /// </list>
 /// An instance is reused for many points and is not thread-safe.
@@ -245,30 +245,11 @@ public sealed class PointEncoder : IDisposable
 
     public void Dispose() => _deferred.Dispose();
 
-    /// <summary>True when InfluxDB stores <paramref name="value"/> unchanged as a tag value.</summary>
-    public static bool IsStorableTagValue(ReadOnlySpan<byte> value)
-    {
-        if (value.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
-        {
-            return false;
-        }
-
-        var i = value.IndexOf((byte)'\\');
-        while (i >= 0)
-        {
-            var run = BackslashRun(value, i);
-            var next = i + run;
-            if ((run & 1) == 1 && (next == value.Length || IsSeparator(value[next], NameKind.Key)))
-            {
-                return false;
-            }
-
-            var rest = value[next..].IndexOf((byte)'\\');
-            i = rest < 0 ? -1 : next + rest;
-        }
-
-        return true;
-    }
+    /// <summary>True when InfluxDB stores <paramref name="value"/> unchanged as a tag value. InfluxDB 1.x takes
+    /// any separator preceded by a backslash as escaped, so a value ending in a backslash (whatever the length
+    /// of the run) would swallow the separator after it; CR and LF end the line.</summary>
+    public static bool IsStorableTagValue(ReadOnlySpan<byte> value) =>
+        value.IndexOfAny((byte)'\n', (byte)'\r') < 0 && (value.IsEmpty || value[^1] != (byte)'\\');
 
     private bool StartField(ReadOnlySpan<byte> key)
     {
@@ -362,55 +343,38 @@ public sealed class PointEncoder : IDisposable
 
     private static void WriteEscaped(LineBuffer output, ReadOnlySpan<byte> value, NameKind kind, bool isName = false)
     {
+        if (isName && kind == NameKind.Measurement && !value.IsEmpty && value[0] == (byte)'#')
+        {
+            // A line starting with '#' is a comment to InfluxDB: the point would vanish without an error.
+            output.Write((byte)'_');
+        }
+
         for (var i = 0; i < value.Length; i++)
         {
             var b = value[i];
-            if (b == (byte)'\\')
-            {
-                var run = BackslashRun(value, i);
-                for (var j = 0; j < run; j++)
-                {
-                    output.Write((byte)'\\');
-                }
-
-                i += run - 1;
-                var next = i + 1;
-                if (isName && (run & 1) == 1 && (next == value.Length || IsSeparator(value[next], kind)))
-                {
-                    output.Write((byte)'_');
-                }
-
-                continue;
-            }
-
             if (isName && (b < 0x20 || b == 0x7F))
             {
                 output.Write((byte)'_');
                 continue;
             }
 
-            if (IsSeparator(b, kind))
+            if (IsSeparator(b))
             {
                 output.Write((byte)'\\');
             }
 
             output.Write(b);
+            if (isName && b == (byte)'\\' && (i + 1 == value.Length || (value[i + 1] != (byte)'\\' && IsSeparator(value[i + 1]))))
+            {
+                // InfluxDB reads a backslash next to a separator (or at the end, next to the one after the
+                // name) as an escape whatever the run length: keep them apart.
+                output.Write((byte)'_');
+            }
         }
     }
 
-    private static bool IsSeparator(byte b, NameKind kind) =>
-        b == (byte)',' || b == (byte)' ' || (kind == NameKind.Key && b == (byte)'=');
-
-    private static int BackslashRun(ReadOnlySpan<byte> value, int start)
-    {
-        var end = start;
-        while (end < value.Length && value[end] == (byte)'\\')
-        {
-            end++;
-        }
-
-        return end - start;
-    }
+    /// <summary>InfluxDB 1.x unescapes ',' '=' and space in measurements, tag keys/values and field keys.</summary>
+    private static bool IsSeparator(byte b) => b == (byte)',' || b == (byte)' ' || b == (byte)'=';
 
     private static byte[] Sanitize(ReadOnlySpan<byte> invalidUtf8, out int length)
     {

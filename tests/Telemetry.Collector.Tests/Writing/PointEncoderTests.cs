@@ -25,7 +25,7 @@ public sealed class PointEncoderTests
         });
 
         Assert.Equal(
-            "my\\ measurement\\,x=1,tag\\ key\\==a\\ value\\,\\ with\\=signs field\\ key\\,=\"say \\\"hi\\\" \\\\ ok, a=b\" 1000000000\n",
+            "my\\ measurement\\,x\\=1,tag\\ key\\==a\\ value\\,\\ with\\=signs field\\ key\\,=\"say \\\"hi\\\" \\\\ ok, a=b\" 1000000000\n",
             line);
     }
 
@@ -72,5 +72,53 @@ public sealed class PointEncoderTests
         });
 
         Assert.Equal("m_x time_=true 3\n", line);
+    }
+
+    [Theory]
+    [InlineData("a\\\\", "m n=1i,vhost_raw=\"a\\\\\\\\\" 5\n")]
+    [InlineData("line\nbreak", "m n=1i,vhost_raw=\"line\nbreak\" 5\n")]
+    [InlineData("a\\,b", "m,vhost=a\\\\,b n=1i 5\n")]
+    public void Tag_values_InfluxDB_cannot_hold_go_to_raw_fields_and_others_stay_tags(string value, string expected)
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("m");
+            e.Tag("vhost", value);
+            e.Field("n", 1L);
+            e.End(5);
+        });
+
+        Assert.Equal(expected, line);
+    }
+
+    [Theory]
+    [InlineData("#comment", "_#comment")]
+    [InlineData("a=b", "a\\=b")]
+    [InlineData("dir\\", "dir\\_")]
+    [InlineData("a\\,b", "a\\_\\,b")]
+    [InlineData("a\\b", "a\\b")]
+    public void Measurement_names_are_written_so_InfluxDB_reads_them_back(string measurement, string expected)
+    {
+        var line = Encode(e =>
+        {
+            e.Begin(measurement);
+            e.Field("v", 1L);
+            e.End(1);
+        });
+
+        Assert.Equal(expected + " v=1i 1\n", line);
+    }
+
+    [Fact]
+    public void Field_key_ending_in_backslashes_keeps_them_away_from_the_equals_sign()
+    {
+        var line = Encode(e =>
+        {
+            e.Begin("m");
+            e.Field("k\\\\", 1L);
+            e.End(1);
+        });
+
+        Assert.Equal("m k\\\\_=1i 1\n", line);
     }
 }

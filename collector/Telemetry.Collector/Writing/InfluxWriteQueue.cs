@@ -1,0 +1,363 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telemetry.Collector.Configuration;
+
+namespace Telemetry.Collector.Writing;
+
+/// <summary>
+/// The <see cref="IPointSink"/> in front of InfluxDB. Callers' points are copied, coalesced into batches of
+/// at most <c>batch_max_points</c> / <c>batch_max_bytes</c> (a batch leaves when full or <c>flush_interval</c>
+/// after its first point), and written by up to <c>max_concurrent_requests</c> concurrent requests. Each
+/// caller's task completes when ITS points are written or definitively failed, with its own rejected count.
+/// Admission is an explicit credit of <c>queue_max_points</c>: beyond it a caller is answered
+/// <see cref="WriteStatus.Overloaded"/> at once, and keeps its data. On <see cref="StopAsync"/> everything
+/// accepted is flushed.
+/// </summary>
+public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
+{
+    private readonly InfluxDbWriter _writer;
+    private readonly InfluxDbOptions _options;
+    private readonly WriterMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<Chunk> _channel = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _gate = new();
+    private readonly Task _loop;
+    private long _queued;
+    private bool _stopping;
+
+    public InfluxWriteQueue(InfluxDbWriter writer, IOptions<InfluxDbOptions> options, WriterMetrics metrics, ILogger<InfluxWriteQueue> logger, TimeProvider time)
+    {
+        _writer = writer;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _slots = new SemaphoreSlim(_options.MaxConcurrentRequests, _options.MaxConcurrentRequests);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Points accepted and not yet written or failed.</summary>
+    public long QueuedPoints => Interlocked.Read(ref _queued);
+
+    public async ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken)
+    {
+        if (pointCount <= 0 || points.IsEmpty)
+        {
+            return new WriteResult(WriteStatus.Written);
+        }
+
+        var queued = Interlocked.Add(ref _queued, pointCount);
+        if (queued > _options.QueueMaxPoints && queued - pointCount > 0)
+        {
+            // Over the credit: refuse the whole call, the caller keeps its data. A single call larger than
+            // the whole queue is still taken when the queue is empty, or it could never pass.
+            Interlocked.Add(ref _queued, -pointCount);
+            _metrics.Overloaded(pointCount);
+            _logger.QueueFull(queued - pointCount, _options.QueueMaxPoints);
+            return new WriteResult(WriteStatus.Overloaded, 0, "the InfluxDB write queue is full", OverloadRetryAfter());
+        }
+
+        var pending = new PendingWrite(points.Span, pointCount);
+        var chunks = Split(pending);
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                Interlocked.Add(ref _queued, -pointCount);
+                return new WriteResult(WriteStatus.Unavailable, 0, "the collector is shutting down", TimeSpan.FromSeconds(1));
+            }
+
+            pending.Expect(chunks.Count);
+            foreach (var chunk in chunks)
+            {
+                _channel.Writer.TryWrite(chunk);
+            }
+        }
+
+        _metrics.QueueDepth(Interlocked.Read(ref _queued));
+        return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting points and writes everything accepted. When <paramref name="cancellationToken"/>
+    /// fires first, in-flight requests are aborted and their callers answered Unavailable.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_stopping)
+            {
+                _stopping = true;
+                _channel.Writer.TryComplete();
+            }
+        }
+
+        var queued = QueuedPoints;
+        if (queued > 0)
+        {
+            _logger.Flushing(queued);
+        }
+
+        using var abort = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abort);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.FlushIncomplete(QueuedPoints);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _abort.Dispose();
+        _slots.Dispose();
+    }
+
+    private TimeSpan OverloadRetryAfter() => _options.FlushInterval > TimeSpan.FromSeconds(1) ? _options.FlushInterval : TimeSpan.FromSeconds(1);
+
+    /// <summary>Cuts a caller's points on line boundaries into pieces that fit a batch.</summary>
+    private List<Chunk> Split(PendingWrite pending)
+    {
+        var chunks = new List<Chunk>(1);
+        var span = pending.Points.Span;
+        var maxPoints = _options.BatchMaxPoints;
+        var maxBytes = _options.BatchMaxBytes;
+        var start = 0;
+        var lines = 0;
+        var position = 0;
+        while (position < span.Length)
+        {
+            var nl = LineScanner.LineEnd(span, position);
+            var end = nl < 0 ? span.Length : nl + 1;
+            if (lines > 0 && (lines == maxPoints || end - start > maxBytes))
+            {
+                chunks.Add(new Chunk(pending, start, position - start, lines));
+                start = position;
+                lines = 0;
+            }
+
+            lines++;
+            position = end;
+        }
+
+        if (position > start)
+        {
+            chunks.Add(new Chunk(pending, start, position - start, lines));
+        }
+
+        return chunks;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        Chunk? carry = null;
+        while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var batch = new Batch(Math.Min(_options.BatchMaxBytes, 1 << 20));
+            if (carry is { } first || reader.TryRead(out first))
+            {
+                batch.Add(first);
+                carry = null;
+            }
+            else
+            {
+                batch.Dispose();
+                continue;
+            }
+
+            var deadline = _time.GetTimestamp() + (long)(_options.FlushInterval.TotalSeconds * _time.TimestampFrequency);
+            while (carry is null && batch.Points < _options.BatchMaxPoints && batch.Bytes < _options.BatchMaxBytes)
+            {
+                if (reader.TryRead(out var next))
+                {
+                    if (batch.Points + next.Lines > _options.BatchMaxPoints || batch.Bytes + next.Length > _options.BatchMaxBytes)
+                    {
+                        carry = next;
+                    }
+                    else
+                    {
+                        batch.Add(next);
+                    }
+
+                    continue;
+                }
+
+                var remaining = TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
+                if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            await _slots.WaitAsync().ConfigureAwait(false);
+            _ = WriteBatchAsync(batch);
+        }
+
+        // Wait for the in-flight writes: every slot back.
+        for (var i = 0; i < _options.MaxConcurrentRequests; i++)
+        {
+            await _slots.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> WaitForMoreAsync(ChannelReader<Chunk> reader, TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteBatchAsync(Batch batch)
+    {
+        try
+        {
+            BatchOutcome? outcome = null;
+            var failure = "the collector stopped before the points were written";
+            try
+            {
+                outcome = await _writer.WriteAsync(batch.Memory, _abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                // Never leave a caller waiting: an unexpected failure is reported as retryable.
+                failure = "write failed: " + e.Message;
+                _logger.WriteCrashed(e);
+            }
+
+            batch.Complete(outcome, failure);
+            foreach (var chunk in batch.Chunks)
+            {
+                if (chunk.Pending.PointCount > 0 && chunk.IsLastOfPending)
+                {
+                    Interlocked.Add(ref _queued, -chunk.Pending.PointCount);
+                }
+            }
+
+            _metrics.QueueDepth(Interlocked.Read(ref _queued));
+        }
+        finally
+        {
+            batch.Dispose();
+            _slots.Release();
+        }
+    }
+
+    /// <summary>A piece of one caller's points that goes into one batch.</summary>
+    internal sealed class Chunk(PendingWrite pending, int offset, int length, int lines)
+    {
+        public PendingWrite Pending { get; } = pending;
+
+        public int Offset { get; } = offset;
+
+        public int Length { get; } = length;
+
+        public int Lines { get; } = lines;
+
+        /// <summary>Set when this chunk's completion completed the caller's task.</summary>
+        public bool IsLastOfPending { get; set; }
+
+        public ReadOnlySpan<byte> Span => Pending.Points.Span.Slice(Offset, Length);
+    }
+
+    /// <summary>Chunks copied into one buffer, remembering where each starts.</summary>
+    private sealed class Batch(int capacity) : IDisposable
+    {
+        private readonly LineBuffer _buffer = new(capacity);
+        private readonly List<(Chunk Chunk, int Start)> _chunks = [];
+
+        public int Points { get; private set; }
+
+        public int Bytes => _buffer.Length;
+
+        public ReadOnlyMemory<byte> Memory => _buffer.WrittenMemory;
+
+        public IEnumerable<Chunk> Chunks
+        {
+            get
+            {
+                foreach (var (chunk, _) in _chunks)
+                {
+                    yield return chunk;
+                }
+            }
+        }
+
+        public void Add(Chunk chunk)
+        {
+            _chunks.Add((chunk, _buffer.Length));
+            _buffer.Write(chunk.Span);
+            if (chunk.Length > 0 && chunk.Span[^1] != (byte)'\n')
+            {
+                _buffer.Write((byte)'\n');
+            }
+
+            Points += chunk.Lines;
+        }
+
+        /// <summary>Hands each chunk its share of the outcome (rejections by offset). Null: not written, for <paramref name="failure"/>.</summary>
+        public void Complete(BatchOutcome? outcome, string failure)
+        {
+            var rejected = new int[_chunks.Count];
+            var reasons = new string?[_chunks.Count];
+            if (outcome is { Status: WriteStatus.Written })
+            {
+                foreach (var r in outcome.Rejections)
+                {
+                    var index = Find(r.Offset);
+                    rejected[index]++;
+                    reasons[index] ??= r.Reason;
+                }
+            }
+
+            for (var i = 0; i < _chunks.Count; i++)
+            {
+                var chunk = _chunks[i].Chunk;
+                chunk.IsLastOfPending = outcome switch
+                {
+                    null => chunk.Pending.ChunkDone(0, failure, unavailable: true, TimeSpan.FromSeconds(1)),
+                    { Status: WriteStatus.Written } => chunk.Pending.ChunkDone(rejected[i], reasons[i], unavailable: false, null),
+                    _ => chunk.Pending.ChunkDone(0, outcome.Error, unavailable: true, outcome.RetryAfter),
+                };
+            }
+        }
+
+        public void Dispose() => _buffer.Dispose();
+
+        private int Find(int offset)
+        {
+            var lo = 0;
+            var hi = _chunks.Count - 1;
+            while (lo < hi)
+            {
+                var mid = (lo + hi + 1) / 2;
+                if (_chunks[mid].Start <= offset)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return lo;
+        }
+    }
+}

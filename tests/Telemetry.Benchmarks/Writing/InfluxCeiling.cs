@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using Telemetry.TestKit.InfluxDb;
+
+namespace Telemetry.Benchmarks.Writing;
+
+/// <summary>
+/// InfluxDB's own write ceiling on this machine: pre-encoded <c>http_requests</c> line protocol posted
+/// straight to <c>/write</c> (no collector in the path), in batches, with several connections. The
+/// collector cannot write faster than this; compare its end-to-end figure against it.
+/// </summary>
+public static class InfluxCeiling
+{
+    public static async Task<CeilingResult> MeasureAsync(
+        InfluxDbServer server,
+        int points,
+        int batchSize = 5000,
+        int concurrency = 4,
+        bool gzip = true,
+        CancellationToken cancellationToken = default)
+    {
+        var db = await server.CreateUniqueDatabaseAsync("ceiling", cancellationToken).ConfigureAwait(false);
+
+        // Encode (and compress) everything first: only InfluxDB's work is timed.
+        var bodies = new List<byte[]>();
+        for (var start = 0; start < points; start += batchSize)
+        {
+            var lines = HttpRequestPoints.Lines(Math.Min(batchSize, points - start), 1_700_000_000_000_000_000 + start);
+            bodies.Add(gzip ? Compress(lines) : lines);
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
+        var uri = new Uri($"write?db={db}&precision=ns", UriKind.Relative);
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var workers = new Task[concurrency];
+        for (var w = 0; w < concurrency; w++)
+        {
+            workers[w] = Task.Run(
+                async () =>
+                {
+                    int i;
+                    while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+                    {
+                        using var content = new ByteArrayContent(bodies[i]);
+                        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                        if (gzip)
+                        {
+                            content.Headers.ContentEncoding.Add("gzip");
+                        }
+
+                        using var response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                            throw new InvalidOperationException($"InfluxDB answered {(int)response.StatusCode}: {body}");
+                        }
+                    }
+                },
+                cancellationToken);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        var elapsed = clock.Elapsed;
+        var stored = await CountAsync(server, db, cancellationToken).ConfigureAwait(false);
+        return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip);
+    }
+
+    private static async Task<long> CountAsync(InfluxDbServer server, string db, CancellationToken cancellationToken)
+    {
+        var series = await server.QueryAsync(db, "SELECT count(\"bytes\") FROM http_requests", "ns", cancellationToken).ConfigureAwait(false);
+        return series.Count == 0 ? 0 : series[0].Values[0][1].GetInt64();
+    }
+
+    private static byte[] Compress(byte[] lines)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(lines);
+        }
+
+        return output.ToArray();
+    }
+}
+
+/// <summary>One ceiling measurement: points posted and found stored, wall time, and points per second.</summary>
+public sealed record CeilingResult(int Posted, long Stored, TimeSpan Elapsed, int BatchSize, int Concurrency, bool Gzip)
+{
+    public double PointsPerSecond => Posted / Elapsed.TotalSeconds;
+
+    public override string ToString() =>
+        $"{Posted} points in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} points/s (batch {BatchSize}, {Concurrency} connections, gzip {Gzip}); stored {Stored}";
+}
