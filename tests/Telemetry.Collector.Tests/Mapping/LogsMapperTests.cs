@@ -299,6 +299,25 @@ public sealed class LogsMapperTests
         Assert.Equal(0, harness.Result.Received);
     }
 
+    [Fact]
+    public void Mapping_a_batch_whose_routes_are_known_allocates_nothing()
+    {
+        using var harness = new MappingHarness();
+        var records = Enumerable.Range(0, 256).Select(i => Record(Time + (ulong)i, AccessLogAttributes(path: "/users/" + i, status: 200 + (i % 5)))).ToArray();
+        var bytes = Bytes(Request(records));
+        harness.MapLogs(bytes); // first sight of the routes, buffers grow
+
+        var session = new Telemetry.Collector.Mapping.MappingSession(128);
+        harness.Logs.Map(bytes, session, MappingHarness.ReceiveNanos);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = harness.Logs.Map(bytes, session, MappingHarness.ReceiveNanos);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        session.Dispose();
+
+        Assert.Equal(256, result.Points);
+        Assert.Equal(0, allocated);
+    }
+
     internal static byte[] Tag(int field, int wireType)
     {
         var tag = (uint)((field << 3) | wireType);
