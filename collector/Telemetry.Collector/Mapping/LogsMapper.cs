@@ -398,6 +398,10 @@ internal sealed class LogsMapper
     private static bool Classify(ReadOnlySpan<byte> request, Span<AttributeSlot> attributes)
     {
         var isHttp = false;
+
+        // A 64-bit signature set over (length, last byte) of the keys seen: a key whose signature bit is not
+        // yet set cannot be a repeat, so the pairwise comparison runs only on a signature collision.
+        var seen = 0UL;
         for (var i = 0; i < attributes.Length; i++)
         {
             ref var slot = ref attributes[i];
@@ -406,6 +410,13 @@ internal sealed class LogsMapper
             isHttp |= role is HttpAttribute.Method or HttpAttribute.StatusCode or HttpAttribute.UrlPath;
             slot.Role = HttpAttributeNames.HasExpectedType(role, slot.Value) ? role : HttpAttribute.None;
             slot.Duplicate = false;
+            var bit = 1UL << (((key.Length * 7) + (key.IsEmpty ? 0 : key[^1])) & 63);
+            if ((seen & bit) == 0)
+            {
+                seen |= bit;
+                continue;
+            }
+
             for (var j = 0; j < i; j++)
             {
                 ref var other = ref attributes[j];

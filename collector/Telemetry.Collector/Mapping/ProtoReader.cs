@@ -78,6 +78,18 @@ internal ref struct ProtoReader
 
     public bool TryReadVarint(out ulong value)
     {
+        // Tags, lengths and small integers are one byte: the common case takes no loop.
+        if (_position < _end)
+        {
+            var first = _data[_position];
+            if (first < 0x80)
+            {
+                _position++;
+                value = first;
+                return true;
+            }
+        }
+
         value = 0;
         var shift = 0;
         var start = _position;
