@@ -5,9 +5,10 @@ using Grpc.Net.Compression;
 namespace Telemetry.Collector.Receiving;
 
 /// <summary>
-/// The <c>grpc-encoding: gzip</c> provider of the gRPC listener, with a cap on the decompressed size: a
-/// small compressed message that inflates past <c>receiver.max_decompressed_bytes</c> is answered
-/// RESOURCE_EXHAUSTED (without RetryInfo) instead of filling memory.
+/// The <c>grpc-encoding: gzip</c> provider of the gRPC listener. Grpc.AspNetCore already refuses a message
+/// whose inflated size passes <c>MaxReceiveMessageSize</c> (= <c>receiver.max_request_bytes</c>) with
+/// RESOURCE_EXHAUSTED; this provider adds a hard cap at <c>receiver.max_decompressed_bytes</c> as a second
+/// line, and answers a corrupt gzip stream INVALID_ARGUMENT instead of an opaque UNKNOWN.
 /// </summary>
 public sealed class CappedGzipCompressionProvider : ICompressionProvider
 {

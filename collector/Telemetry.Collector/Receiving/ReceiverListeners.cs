@@ -14,7 +14,9 @@ public static class ReceiverListeners
     public static void Configure(KestrelServerOptions kestrel, ReceiverOptions options, ServerCertificates? certificates, ILoggerFactory loggerFactory)
     {
         kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+        // OTLP/HTTP bodies are capped by RequestBodyReader and gRPC messages by MaxReceiveMessageSize, each
+        // with the proper answer; this Kestrel limit is only the backstop (framing overhead included).
+        kestrel.Limits.MaxRequestBodySize = (long)options.MaxRequestBytes + (64 * 1024);
         ListenEndpoint.TryParse(options.GrpcEndpoint, out var grpc);
         ListenEndpoint.TryParse(options.HttpEndpoint, out var http);
         var logger = loggerFactory.CreateLogger(typeof(ReceiverListeners));
