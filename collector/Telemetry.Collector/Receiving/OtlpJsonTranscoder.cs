@@ -13,7 +13,8 @@ namespace Telemetry.Collector.Receiving;
 /// mapping with one difference: <c>traceId</c>/<c>spanId</c> are hex, not base64. The transcoder first
 /// rewrites those ids to base64 (a streaming token copy, nothing else changes), then lets
 /// <see cref="JsonParser"/> do the rest, which accepts what the OTLP rules allow: lowerCamelCase or
-/// original field names, enums as names or integers, 64-bit integers as strings or numbers; unknown
+/// original field names, enums as names or integers, 64-bit integers as strings or numbers (long integer
+/// numbers are turned into strings first so no digit is lost); unknown
 /// fields are ignored as the specification requires.
 /// </summary>
 public static class OtlpJsonTranscoder
@@ -109,7 +110,19 @@ public static class OtlpJsonTranscoder
 
                         break;
                     case JsonTokenType.Number:
-                        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                        // JsonParser reads bare numbers through double, which loses the last digits of
+                        // 64-bit values (1700000000000000001 -> ...000): timestamps of distinct records would
+                        // collapse onto one point. Long integers go over as strings, which the proto3 JSON
+                        // mapping accepts for every numeric field; short ones (enums, counts) stay numbers.
+                        if (reader.ValueSpan.Length > 15 && reader.ValueSpan.IndexOfAny(".eE"u8) < 0)
+                        {
+                            writer.WriteStringValue(reader.ValueSpan);
+                        }
+                        else
+                        {
+                            writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                        }
+
                         break;
                     case JsonTokenType.True:
                         writer.WriteBooleanValue(true);
