@@ -82,3 +82,35 @@ public sealed class EnvironmentOverrideTests
         }
     }
 }
+
+public sealed class ProcessExitTests
+{
+    [Fact]
+    public async Task The_collector_binary_prints_one_line_and_exits_2_on_a_bad_config()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, "receiver:\n  http_endpoint: \"127.0.0.1:notaport\"\n");
+        var dll = Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll");
+        Assert.True(File.Exists(dll), dll + " is missing");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("receiver.http_endpoint: '127.0.0.1:notaport' is not host:port (e.g. 0.0.0.0:4318)", (await stderr).TrimEnd('\n'));
+        Assert.Equal(string.Empty, await stdout);
+    }
+}
