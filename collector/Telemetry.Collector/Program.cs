@@ -1,2 +1,3 @@
-// Placeholder entry point until Receiving lands: the host, options and pipeline stages are wired here.
-return 0;
+// telemetry-collector --config /etc/telemetry-collector/collector.yaml
+// Receiving (OTLP gRPC + HTTP) -> Mapping -> Writing (InfluxDB); see CollectorApp and CollectorStages.
+return await Telemetry.Collector.CollectorApp.RunAsync(args, Console.Error);

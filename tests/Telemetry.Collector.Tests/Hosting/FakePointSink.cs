@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Telemetry.Collector.Writing;
+
+namespace Telemetry.Collector.Tests.Hosting;
+
+/// <summary>Keeps every line written, answers <see cref="Result"/>.</summary>
+public sealed class FakePointSink : IPointSink
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public WriteResult Result { get; set; } = new(WriteStatus.Written);
+
+    public ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken)
+    {
+        var text = Encoding.UTF8.GetString(points.Span);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(pointCount, lines.Length);
+        foreach (var line in lines)
+        {
+            Lines.Enqueue(line);
+        }
+
+        return ValueTask.FromResult(Result);
+    }
+}
