@@ -1,0 +1,183 @@
+namespace Telemetry.Agent.Parsing;
+
+/// <summary>Calendar arithmetic on plain integers (no <see cref="DateTime"/> on the hot path) and the small
+/// digit readers the time parsers share.</summary>
+internal static class CivilTime
+{
+    public const long NanosPerSecond = 1_000_000_000;
+
+    private static ReadOnlySpan<byte> MonthAbbreviations => "JanFebMarAprMayJunJulAugSepOctNovDec"u8;
+
+    /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).</summary>
+    public static long DaysFromCivil(int year, int month, int day)
+    {
+        year -= month <= 2 ? 1 : 0;
+        var era = (year >= 0 ? year : year - 399) / 400;
+        var yoe = year - (era * 400);
+        var doy = ((153 * (month + (month > 2 ? -3 : 9))) + 2) / 5 + day - 1;
+        var doe = (yoe * 365) + (yoe / 4) - (yoe / 100) + doy;
+        return ((long)era * 146097) + doe - 719468;
+    }
+
+    public static bool IsValid(int year, int month, int day, int hour, int minute, int second)
+    {
+        if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60
+            || hour < 0 || minute < 0 || second < 0)
+        {
+            return false;
+        }
+
+        return day <= DaysInMonth(year, month);
+    }
+
+    public static int DaysInMonth(int year, int month) => month switch
+    {
+        2 => (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28,
+        4 or 6 or 9 or 11 => 30,
+        _ => 31,
+    };
+
+    public static long ToUnixNanos(int year, int month, int day, int hour, int minute, int second, long fractionNanos, int offsetMinutes)
+    {
+        var seconds = (DaysFromCivil(year, month, day) * 86400) + (hour * 3600L) + (minute * 60L) + second - (offsetMinutes * 60L);
+        return (seconds * NanosPerSecond) + fractionNanos;
+    }
+
+    /// <summary>The agent host's UTC offset at a local wall-clock time, for formats that log local time without a zone.</summary>
+    public static int LocalOffsetMinutes(int year, int month, int day, int hour, int minute, int second)
+    {
+        var local = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Unspecified);
+        return (int)TimeZoneInfo.Local.GetUtcOffset(local).TotalMinutes;
+    }
+
+    /// <summary>Month 1-12 from an English abbreviation (any case), 0 if none.</summary>
+    public static int Month(ReadOnlySpan<byte> abbreviation)
+    {
+        if (abbreviation.Length != 3)
+        {
+            return 0;
+        }
+
+        Span<byte> folded = stackalloc byte[3];
+        folded[0] = (byte)(abbreviation[0] & ~0x20);
+        folded[1] = (byte)(abbreviation[1] | 0x20);
+        folded[2] = (byte)(abbreviation[2] | 0x20);
+        var months = MonthAbbreviations;
+        for (var i = 0; i < 12; i++)
+        {
+            if (months.Slice(i * 3, 3).SequenceEqual(folded))
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> ASCII digits at <paramref name="pos"/>.</summary>
+    public static bool Digits(ReadOnlySpan<byte> s, int pos, int count, out int value)
+    {
+        value = 0;
+        if (pos < 0 || pos + count > s.Length)
+        {
+            return false;
+        }
+
+        for (var i = pos; i < pos + count; i++)
+        {
+            var d = s[i] - (uint)'0';
+            if (d > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (int)d;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads 1 to <paramref name="max"/> digits; returns how many were read (0 when none).</summary>
+    public static int DigitsUpTo(ReadOnlySpan<byte> s, int pos, int max, out int value)
+    {
+        value = 0;
+        var n = 0;
+        while (n < max && pos + n < s.Length && (uint)(s[pos + n] - '0') <= 9)
+        {
+            value = (value * 10) + (s[pos + n] - '0');
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Reads a fraction of a second (1-9 digits after the point, more are ignored) into nanoseconds.</summary>
+    public static int Fraction(ReadOnlySpan<byte> s, int pos, out long nanos, out long resolution)
+    {
+        nanos = 0;
+        resolution = NanosPerSecond;
+        var n = 0;
+        while (pos + n < s.Length && (uint)(s[pos + n] - '0') <= 9)
+        {
+            if (n < 9)
+            {
+                resolution /= 10;
+                nanos += (s[pos + n] - '0') * resolution;
+            }
+
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Reads <c>+hhmm</c>, <c>-hh:mm</c>, <c>+hh</c> or <c>Z</c>; returns the bytes consumed (0 when none).</summary>
+    public static int Offset(ReadOnlySpan<byte> s, int pos, out int offsetMinutes)
+    {
+        offsetMinutes = 0;
+        if (pos >= s.Length)
+        {
+            return 0;
+        }
+
+        if (s[pos] == (byte)'Z' || s[pos] == (byte)'z')
+        {
+            return 1;
+        }
+
+        if (s[pos] != (byte)'+' && s[pos] != (byte)'-')
+        {
+            return 0;
+        }
+
+        var sign = s[pos] == (byte)'-' ? -1 : 1;
+        if (!Digits(s, pos + 1, 2, out var hh) || hh > 23)
+        {
+            return 0;
+        }
+
+        var p = pos + 3;
+        var mm = 0;
+        if (p < s.Length && s[p] == (byte)':')
+        {
+            if (!Digits(s, p + 1, 2, out mm))
+            {
+                return 0;
+            }
+
+            p += 3;
+        }
+        else if (Digits(s, p, 2, out mm))
+        {
+            p += 2;
+        }
+
+        if (mm > 59)
+        {
+            return 0;
+        }
+
+        offsetMinutes = sign * ((hh * 60) + mm);
+        return p - pos;
+    }
+}
