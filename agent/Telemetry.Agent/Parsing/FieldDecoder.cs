@@ -125,6 +125,15 @@ internal sealed class FieldDecoder
             case FieldKind.EpochTime:
                 n = EpochTimeParser.TryParse(s, field.UnitNanos, out time);
                 break;
+            case FieldKind.StrftimeTime when field.Pattern!.ZoneOnly:
+                n = CivilTime.Offset(s, 0, out var offset);
+                if (n == 0)
+                {
+                    return -1;
+                }
+
+                builder.ApplyOffset(offset);
+                return n;
             case FieldKind.StrftimeTime:
                 n = field.Pattern!.TryParse(s, out time);
                 break;

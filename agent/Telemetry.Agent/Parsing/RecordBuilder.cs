@@ -42,6 +42,16 @@ internal sealed class RecordBuilder
         }
     }
 
+    /// <summary>Re-reads the time already set (taken as local wall-clock time) at another UTC offset.</summary>
+    public void ApplyOffset(int offsetMinutes)
+    {
+        if (_hasTime)
+        {
+            var wall = _time.UnixNanos + (_time.OffsetMinutes * 60 * CivilTime.NanosPerSecond);
+            _time = new LogTime(wall - (offsetMinutes * 60 * CivilTime.NanosPerSecond), (short)offsetMinutes, _time.ResolutionNanos);
+        }
+    }
+
     public void AddString(AttributeKey key, ReadOnlySpan<byte> value)
     {
         var span = Reserve(value.Length);

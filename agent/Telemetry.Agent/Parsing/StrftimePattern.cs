@@ -16,7 +16,12 @@ internal sealed class StrftimePattern
     {
         _items = items;
         _hasZone = hasZone;
+        ZoneOnly = items.Length == 1 && items[0].Op == Op.Zone;
     }
+
+    /// <summary>The pattern is just <c>%z</c> (Apache's <c>%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t</c>): it gives
+    /// the offset of a time read by an earlier field.</summary>
+    public bool ZoneOnly { get; }
 
     private enum Op : byte
     {

@@ -25,13 +25,16 @@ internal sealed class W3cFieldList
         int date = -1, time = -1;
         for (var i = 0; i < names.Length; i++)
         {
-            if (names[i].Equals("date", StringComparison.OrdinalIgnoreCase))
+            if (date < 0 && names[i].Equals("date", StringComparison.OrdinalIgnoreCase))
             {
                 date = i;
+                continue;
             }
-            else if (names[i].Equals("time", StringComparison.OrdinalIgnoreCase))
+
+            if (time < 0 && names[i].Equals("time", StringComparison.OrdinalIgnoreCase))
             {
                 time = i;
+                continue;
             }
 
             fields[i] = W3cFieldMap.Map(names[i], keys);

@@ -9,8 +9,8 @@ internal static class W3cFieldMap
 
     private const string Prefix = "iis.";
 
-    /// <summary>null for <c>date</c> and <c>time</c>, which the parser reads itself.</summary>
-    public static FieldSpec? Map(string name, KeyAllocator keys)
+    /// <summary>How to read a column other than the first <c>date</c> and <c>time</c> (which the parser reads itself).</summary>
+    public static FieldSpec Map(string name, KeyAllocator keys)
     {
         FieldSpec Str(string preferred) =>
             new(FieldKind.String, name) { Key = keys.Take(preferred, Prefix + Native(name)) };
@@ -18,8 +18,6 @@ internal static class W3cFieldMap
 
         switch (name.ToLowerInvariant())
         {
-            case "date" or "time":
-                return null;
             case "s-sitename": return Str(Prefix + "site_name");
             case "s-computername": return Str(Prefix + "computer_name");
             case "s-ip": return Str(AttributeKeys.LocalAddress.Name);
