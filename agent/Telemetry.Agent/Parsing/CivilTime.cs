@@ -6,6 +6,11 @@ internal static class CivilTime
 {
     public const long NanosPerSecond = 1_000_000_000;
 
+    /// <summary>OTLP times are unsigned nanoseconds since 1970 in 64 bits: years outside this range cannot be sent.</summary>
+    public const int MinYear = 1970;
+
+    public const int MaxYear = 2261;
+
     private static ReadOnlySpan<byte> MonthAbbreviations => "JanFebMarAprMayJunJulAugSepOctNovDec"u8;
 
     /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).</summary>
@@ -21,7 +26,7 @@ internal static class CivilTime
 
     public static bool IsValid(int year, int month, int day, int hour, int minute, int second)
     {
-        if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60
+        if (year < MinYear || year > MaxYear || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60
             || hour < 0 || minute < 0 || second < 0)
         {
             return false;
