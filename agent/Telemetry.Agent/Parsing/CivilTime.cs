@@ -11,8 +11,6 @@ internal static class CivilTime
 
     public const int MaxYear = 2261;
 
-    private static ReadOnlySpan<byte> MonthAbbreviations => "JanFebMarAprMayJunJulAugSepOctNovDec"u8;
-
     /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).</summary>
     public static long DaysFromCivil(int year, int month, int day)
     {
@@ -63,20 +61,23 @@ internal static class CivilTime
             return 0;
         }
 
-        Span<byte> folded = stackalloc byte[3];
-        folded[0] = (byte)(abbreviation[0] & ~0x20);
-        folded[1] = (byte)(abbreviation[1] | 0x20);
-        folded[2] = (byte)(abbreviation[2] | 0x20);
-        var months = MonthAbbreviations;
-        for (var i = 0; i < 12; i++)
+        var key = ((abbreviation[0] | 0x20) << 16) | ((abbreviation[1] | 0x20) << 8) | (abbreviation[2] | 0x20);
+        return key switch
         {
-            if (months.Slice(i * 3, 3).SequenceEqual(folded))
-            {
-                return i + 1;
-            }
-        }
-
-        return 0;
+            ('j' << 16) | ('a' << 8) | 'n' => 1,
+            ('f' << 16) | ('e' << 8) | 'b' => 2,
+            ('m' << 16) | ('a' << 8) | 'r' => 3,
+            ('a' << 16) | ('p' << 8) | 'r' => 4,
+            ('m' << 16) | ('a' << 8) | 'y' => 5,
+            ('j' << 16) | ('u' << 8) | 'n' => 6,
+            ('j' << 16) | ('u' << 8) | 'l' => 7,
+            ('a' << 16) | ('u' << 8) | 'g' => 8,
+            ('s' << 16) | ('e' << 8) | 'p' => 9,
+            ('o' << 16) | ('c' << 8) | 't' => 10,
+            ('n' << 16) | ('o' << 8) | 'v' => 11,
+            ('d' << 16) | ('e' << 8) | 'c' => 12,
+            _ => 0,
+        };
     }
 
     /// <summary>Reads exactly <paramref name="count"/> ASCII digits at <paramref name="pos"/>.</summary>

@@ -12,7 +12,8 @@ internal sealed class FieldDecoder
 
     /// <summary>Decodes a field whose extent the template found; <c>-</c> means absent.</summary>
     /// <returns>null, or why the value does not fit the field.</returns>
-    public string? Decode(FieldSpec field, ReadOnlySpan<byte> raw, RecordBuilder builder)
+    /// <param name="maybeEscaped">False when the caller saw no backslash in <paramref name="raw"/>.</param>
+    public string? Decode(FieldSpec field, ReadOnlySpan<byte> raw, RecordBuilder builder, bool maybeEscaped = true)
     {
         if (raw.Length == 1 && raw[0] == (byte)'-')
         {
@@ -24,7 +25,7 @@ internal sealed class FieldDecoder
             case FieldKind.String:
                 {
                     var span = builder.Reserve(raw.Length);
-                    var n = ValueUnescaper.Unescape(raw, span, field.Escape, field.PlusIsSpace);
+                    var n = ValueUnescaper.Unescape(raw, span, maybeEscaped ? field.Escape : EscapeMode.None, field.PlusIsSpace);
                     builder.Commit(field.Key!, n);
                     return null;
                 }
@@ -59,7 +60,7 @@ internal sealed class FieldDecoder
 
             case FieldKind.Query:
                 {
-                    var text = Unescaped(raw, field);
+                    var text = Unescaped(raw, field, maybeEscaped);
                     if (!text.IsEmpty && text[0] == (byte)'?')
                     {
                         text = text[1..];
@@ -70,15 +71,15 @@ internal sealed class FieldDecoder
                 }
 
             case FieldKind.RequestLine:
-                RequestLineSplitter.AddRequestLine(Unescaped(raw, field), field.Request!, builder);
+                RequestLineSplitter.AddRequestLine(Unescaped(raw, field, maybeEscaped), field.Request!, builder);
                 return null;
 
             case FieldKind.Target:
-                RequestLineSplitter.AddTarget(Unescaped(raw, field), field.Request!, builder);
+                RequestLineSplitter.AddTarget(Unescaped(raw, field, maybeEscaped), field.Request!, builder);
                 return null;
 
             case FieldKind.Protocol:
-                RequestLineSplitter.AddProtocol(Unescaped(raw, field), field.Request!, builder);
+                RequestLineSplitter.AddProtocol(Unescaped(raw, field, maybeEscaped), field.Request!, builder);
                 return null;
 
             default:
@@ -166,8 +167,13 @@ internal sealed class FieldDecoder
         return n;
     }
 
-    private ReadOnlySpan<byte> Unescaped(ReadOnlySpan<byte> raw, FieldSpec field)
+    private ReadOnlySpan<byte> Unescaped(ReadOnlySpan<byte> raw, FieldSpec field, bool maybeEscaped)
     {
+        if ((!maybeEscaped || field.Escape == EscapeMode.None) && !field.PlusIsSpace)
+        {
+            return raw;
+        }
+
         if (_scratch.Length < raw.Length)
         {
             _scratch = new byte[Math.Max(raw.Length, _scratch.Length * 2)];

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Telemetry.Agent.Parsing;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Telemetry.Agent.Parsing;
 /// </summary>
 internal static class RequestLineSplitter
 {
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"u8);
+
     public static void AddRequestLine(ReadOnlySpan<byte> line, RequestKeys keys, RecordBuilder builder)
     {
         var first = line.IndexOf((byte)' ');
@@ -33,7 +38,7 @@ internal static class RequestLineSplitter
     public static void AddTarget(ReadOnlySpan<byte> target, RequestKeys keys, RecordBuilder builder)
     {
         var pathAndQuery = target;
-        var scheme = target.IndexOf("://"u8);
+        var scheme = !target.IsEmpty && target[0] == (byte)'/' ? -1 : target.IndexOf("://"u8);
         if (scheme > 0 && IsToken(target[..scheme]))
         {
             builder.AddString(keys.Full!, target);
@@ -89,21 +94,7 @@ internal static class RequestLineSplitter
     }
 
     /// <summary>An RFC 9110 token (methods).</summary>
-    private static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        foreach (var b in s)
-        {
-            var ok = b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'!' or (byte)'#' or (byte)'$' or (byte)'%' or (byte)'&' or (byte)'\'' or (byte)'*' or (byte)'+'
-                or (byte)'-' or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~';
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return !s.IsEmpty;
-    }
+    private static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExcept(TokenBytes) < 0;
 
     /// <summary><c>NAME/digits[.digits]</c>, such as <c>HTTP/1.1</c>.</summary>
     private static bool IsProtocol(ReadOnlySpan<byte> s)

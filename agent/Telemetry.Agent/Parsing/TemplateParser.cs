@@ -51,13 +51,14 @@ internal sealed class TemplateParser : ILogParser
             }
 
             int end;
+            var escaped = field.Escape != EscapeMode.None;
             if (i + 1 == steps.Length)
             {
                 end = line.Length;
             }
             else if (steps[i + 1].Literal is { } next)
             {
-                end = FindLiteral(line, pos, next, field.Escape != EscapeMode.None);
+                end = FindLiteral(line, pos, next, escaped, out escaped);
                 if (end < 0)
                 {
                     return Malformed("expected " + Show(next) + " after " + field.Directive + " (column " + (pos + 1) + ")");
@@ -69,7 +70,7 @@ internal sealed class TemplateParser : ILogParser
                 end = end < 0 ? line.Length : pos + end;
             }
 
-            var error = _decoder.Decode(field, line[pos..end], _builder);
+            var error = _decoder.Decode(field, line[pos..end], _builder, escaped);
             if (error is not null)
             {
                 return Malformed(error + " at column " + (pos + 1));
@@ -88,8 +89,10 @@ internal sealed class TemplateParser : ILogParser
     }
 
     /// <summary>Index of <paramref name="literal"/> at or after <paramref name="from"/>, not inside an escape.</summary>
-    private static int FindLiteral(ReadOnlySpan<byte> line, int from, byte[] literal, bool escapeAware)
+    /// <param name="sawEscape">Whether a backslash was passed on the way (else the field needs no unescaping).</param>
+    private static int FindLiteral(ReadOnlySpan<byte> line, int from, byte[] literal, bool escapeAware, out bool sawEscape)
     {
+        sawEscape = false;
         var first = literal[0];
         var i = from;
         while (i < line.Length)
@@ -104,6 +107,7 @@ internal sealed class TemplateParser : ILogParser
             i += hit;
             if (line[i] == (byte)'\\' && first != (byte)'\\')
             {
+                sawEscape = true;
                 i += 2;
                 continue;
             }
