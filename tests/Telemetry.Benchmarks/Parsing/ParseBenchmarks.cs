@@ -73,6 +73,33 @@ public class ParseBenchmarks
         }
     }
 
+    /// <summary>Prints CPU nanoseconds per line for each format (thread CPU time over 200 passes), the
+    /// figure docs/performance.md quotes: it holds on a loaded machine where wall-clock means do not.</summary>
+    [GlobalCleanup]
+    public void PrintCpuCost()
+    {
+        foreach (var (name, parser, lines) in new[]
+        {
+            ("ApacheCombined", _apacheCombinedParser, _apacheCombined), ("ApacheLongCustom", _apacheLongParser, _apacheLong),
+            ("NginxCombined", _nginxParser, _nginxCombined), ("IisW3c", _iisParser, _iis), ("JsonLines", _jsonParser, _json),
+        })
+        {
+            Run(parser, lines);
+            var before = ThreadCpuClock.Nanoseconds();
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            const int Passes = 200;
+            for (var p = 0; p < Passes; p++)
+            {
+                Run(parser, lines);
+            }
+
+            var perLine = (double)(ThreadCpuClock.Nanoseconds() - before) / (Passes * Lines);
+            var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / (Passes * Lines);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"// cpu {name}: {perLine:F0} ns/line, {1e9 / perLine / 1e6:F2} M lines/s per core, {bytes:F2} B allocated/line"));
+        }
+    }
+
     [Benchmark(OperationsPerInvoke = Lines, Baseline = true)]
     public int ApacheCombined() => Run(_apacheCombinedParser, _apacheCombined);
 
