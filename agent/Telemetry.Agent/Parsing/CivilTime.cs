@@ -11,6 +11,8 @@ internal static class CivilTime
 
     public const int MaxYear = 2261;
 
+    private static volatile LocalOffset? s_localOffset;
+
     /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).</summary>
     public static long DaysFromCivil(int year, int month, int day)
     {
@@ -46,11 +48,21 @@ internal static class CivilTime
         return (seconds * NanosPerSecond) + fractionNanos;
     }
 
-    /// <summary>The agent host's UTC offset at a local wall-clock time, for formats that log local time without a zone.</summary>
+    /// <summary>The agent host's UTC offset at a local wall-clock time, for formats that log local time without a
+    /// zone. Cached per local hour (offsets change on hour boundaries), so lines of one hour ask the zone once.</summary>
     public static int LocalOffsetMinutes(int year, int month, int day, int hour, int minute, int second)
     {
+        var hourKey = (DaysFromCivil(year, month, day) * 24) + hour;
+        var cached = s_localOffset;
+        if (cached is not null && cached.HourKey == hourKey)
+        {
+            return cached.OffsetMinutes;
+        }
+
         var local = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Unspecified);
-        return (int)TimeZoneInfo.Local.GetUtcOffset(local).TotalMinutes;
+        var offset = (int)TimeZoneInfo.Local.GetUtcOffset(local).TotalMinutes;
+        s_localOffset = new LocalOffset(hourKey, offset);
+        return offset;
     }
 
     /// <summary>Month 1-12 from an English abbreviation (any case), 0 if none.</summary>
@@ -186,4 +198,6 @@ internal static class CivilTime
         offsetMinutes = sign * ((hh * 60) + mm);
         return p - pos;
     }
+
+    private sealed record LocalOffset(long HourKey, int OffsetMinutes);
 }
