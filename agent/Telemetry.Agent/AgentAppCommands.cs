@@ -49,9 +49,9 @@ public static class AgentAppCommands
         {
             configuration = AgentConfiguration.Load(path);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException || e.GetType().Name.Contains("Yaml", StringComparison.Ordinal))
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"{path}: {e.Message}");
+            stderr.WriteLine($"{path}: {e.InnerException?.Message ?? e.Message}");
             return ConfigError;
         }
 

@@ -11,7 +11,14 @@ public static class AgentConfiguration
     public static ConfigurationManager Load(string path)
     {
         var configuration = new ConfigurationManager();
-        configuration.AddYamlFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
+        var full = Path.GetFullPath(path);
+        ((IConfigurationBuilder)configuration).Add(new YamlConfigurationSource
+        {
+            Path = Path.GetFileName(full),
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetDirectoryName(full)!),
+            Optional = false,
+            ReloadOnChange = false,
+        });
         configuration.AddEnvironmentVariables("TELEMETRY_");
         return configuration;
     }

@@ -47,6 +47,8 @@ public sealed class AgentMetrics : IDisposable
         _meter.CreateObservableGauge("telemetry.agent.batches.in_flight", () => _batchesInFlight?.Invoke() ?? 0, "{batch}", "Batches sent and not yet acknowledged");
     }
 
+    internal Meter Meter => _meter;
+
     public void LinesRead(long n) => _linesRead.Add(n);
 
     public void LinesParsed(long n) => _linesParsed.Add(n);

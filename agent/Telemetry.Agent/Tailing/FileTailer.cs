@@ -40,6 +40,7 @@ public sealed class FileTailer : IDisposable
     private long _observedNanos;
     private bool _started;
     private long _lastScan;
+    private long _scans;
 
     public FileTailer(AgentOptions options, IReadOnlyList<TailSource> sources, CheckpointStore checkpoints, LogBatcher batcher, AgentMetrics metrics, RequestMetrics? requests, TimeProvider time, ILogger<FileTailer> logger)
     {
@@ -65,6 +66,9 @@ public sealed class FileTailer : IDisposable
             }
         }
     }
+
+    /// <summary>Completed glob scans (the first one decides which files count as present at start-up).</summary>
+    public long ScanCount => Interlocked.Read(ref _scans);
 
     /// <summary>Bytes behind the end of each file, for the lag gauge.</summary>
     public IEnumerable<Measurement<long>> Lag()
@@ -174,6 +178,8 @@ public sealed class FileTailer : IDisposable
                 }
             }
         }
+
+        Interlocked.Increment(ref _scans);
     }
 
     private void Consider(TailSource source, string path, bool startup, HashSet<FileIdentity> seen)
@@ -393,11 +399,11 @@ public sealed class FileTailer : IDisposable
 
     private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(wait);
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await _wake.WaitAsync(timeout.Token);
+            await _wake.WaitAsync(linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
