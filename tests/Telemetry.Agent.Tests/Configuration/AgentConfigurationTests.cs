@@ -140,5 +140,29 @@ public sealed class AgentConfigurationTests
         Assert.Single(stderr.ToString().Trim().Split('\n'));
     }
 
+    [Fact]
+    public void Packaged_sample_configuration_is_valid()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Telemetry.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        var options = AgentConfiguration.Bind(AgentConfiguration.Load(Path.Combine(root, "packaging", "agent", "agent.yaml")), out var problems);
+        Assert.Empty(problems);
+        Assert.Equal("nginx", options!.Sources[0].Name);
+        Assert.Equal(2048, options.Batch.MaxRecords);
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_names_the_line()
+    {
+        using var dir = new TempDirectory();
+        var path = Write(dir, "sources:\n  - name: [unclosed\n");
+        var e = Assert.ThrowsAny<Exception>(() => AgentConfiguration.Load(path));
+        Assert.StartsWith("YAML error at line 3, column 1:", (e.InnerException ?? e).Message);
+    }
+
     private sealed class LogFormatProblem(string message) : Exception(message);
 }
