@@ -80,7 +80,7 @@ public sealed class DeliveryLoop
             try
             {
                 _metrics.RecordsShipped(batch.Records);
-                ack = await _exporter.ExportAsync(batch.Request, batch.Records, cancellationToken);
+                ack = await ExportUntilAnsweredAsync(batch, cancellationToken);
             }
             finally
             {
@@ -101,6 +101,25 @@ public sealed class DeliveryLoop
         foreach (var participant in batch.Participants)
         {
             participant.Acknowledged(batch.Sequence);
+        }
+    }
+
+    /// <summary>The exporter is meant to return only with an answer; should it throw anyway (a bug, a
+    /// broken channel), the batch is not acknowledged and is tried again after a pause, never dropped.</summary>
+    private async Task<ExportAck> ExportUntilAnsweredAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await _exporter.ExportAsync(batch.Request, batch.Records, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _metrics.Retried(1);
+                Log.ExportFailed(_logger, batch.Records, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
+            }
         }
     }
 }

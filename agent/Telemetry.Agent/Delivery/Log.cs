@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Writing checkpoints to {Path} failed: {Reason}")]
     public static partial void CheckpointWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Export of {Records} records failed unexpectedly; trying the batch again")]
+    public static partial void ExportFailed(ILogger logger, int records, Exception exception);
 }
