@@ -1,2 +1,9 @@
-// Placeholder entry point until the commands land: run, check and parse are wired here.
-return 0;
+using Telemetry.Agent;
+using Telemetry.Agent.Tailing;
+
+// telemetry-agent run|check --config agent.yaml ; telemetry-agent parse --format ... (see AgentAppCommands)
+return await AgentAppCommands.RunAsync(
+    args,
+    Console.Out,
+    Console.Error,
+    source => new RawLineFormat(source.Format));

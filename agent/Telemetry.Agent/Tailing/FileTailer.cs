@@ -1,0 +1,469 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Telemetry.Agent.Batching;
+using Telemetry.Agent.Checkpoints;
+using Telemetry.Agent.Configuration;
+using Telemetry.Agent.Encoders;
+using Telemetry.Agent.Metrics;
+using Telemetry.Agent.Parsing;
+
+namespace Telemetry.Agent.Tailing;
+
+/// <summary>
+/// The reading loop: finds files by glob, follows them by identity through rotation, reads new lines,
+/// parses and encodes them, and feeds the batcher. One loop for all files (round robin, one read buffer
+/// per active file). It waits, and so stops reading, whenever the batcher's output is full.
+/// <list type="bullet">
+/// <item>First sight of a file present at start-up: <c>start_at</c> (end, at a line boundary, or beginning);
+/// a file that appears later is read from its beginning (its lines are new).</item>
+/// <item>A checkpoint is resumed only when the file's identity and fingerprint both match.</item>
+/// <item>Rename rotation: the old identity keeps being read from its open handle until it has been read
+/// to the end and idle for <c>rotate_wait</c>; the new file at the path is read from its beginning.</item>
+/// <item>copytruncate: a file shorter than the read position restarts at 0 (counted).</item>
+/// </list>
+/// </summary>
+public sealed class FileTailer : IDisposable
+{
+    private readonly AgentOptions _options;
+    private readonly IReadOnlyList<TailSource> _sources;
+    private readonly CheckpointStore _checkpoints;
+    private readonly LogBatcher _batcher;
+    private readonly AgentMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly OtlpLogRecordEncoder _encoder;
+    private readonly Dictionary<FileIdentity, TailedFile> _files = [];
+    private readonly List<TailedFile> _order = [];
+    private readonly LineHandler _onLine;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private long _observedNanos;
+    private bool _started;
+    private long _lastScan;
+    private long _scans;
+
+    public FileTailer(AgentOptions options, IReadOnlyList<TailSource> sources, CheckpointStore checkpoints, LogBatcher batcher, AgentMetrics metrics, RequestMetrics? requests, TimeProvider time, ILogger<FileTailer> logger)
+    {
+        _options = options;
+        _sources = sources;
+        _checkpoints = checkpoints;
+        _batcher = batcher;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _encoder = new OtlpLogRecordEncoder(requests);
+        _onLine = OnLine;
+    }
+
+    /// <summary>Files being read now (including rotated ones still draining).</summary>
+    public int FileCount
+    {
+        get
+        {
+            lock (_files)
+            {
+                return _files.Count;
+            }
+        }
+    }
+
+    /// <summary>Completed glob scans (the first one decides which files count as present at start-up).</summary>
+    public long ScanCount => Interlocked.Read(ref _scans);
+
+    /// <summary>Bytes behind the end of each file, for the lag gauge.</summary>
+    public IEnumerable<Measurement<long>> Lag()
+    {
+        TailedFile[] files;
+        lock (_files)
+        {
+            files = [.. _order];
+        }
+
+        foreach (var file in files)
+        {
+            yield return new Measurement<long>(Math.Max(0, file.LastKnownLength - file.ResumableOffset), new KeyValuePair<string, object?>("log.file.path", file.Path));
+        }
+    }
+
+    /// <summary>Wakes the loop early (a file-system event hinted at new data).</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        StartWatchers();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await StepAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One round: rescan when due, read every file as far as delivery allows, then wait for data or the batch deadline.</summary>
+    public async Task StepAsync(CancellationToken cancellationToken)
+    {
+        if (!_started || _time.GetElapsedTime(_lastScan) >= _options.PollInterval)
+        {
+            Scan();
+        }
+
+        var progressed = await ReadAllAsync(cancellationToken);
+        ReleaseRotated();
+        if (!progressed)
+        {
+            var wait = _batcher.SealIfDue();
+            await _batcher.PublishAsync(cancellationToken);
+            if (wait > _options.PollInterval || _batcher.OpenRecords == 0)
+            {
+                wait = _options.PollInterval;
+            }
+
+            await WaitAsync(wait, cancellationToken);
+        }
+    }
+
+    /// <summary>Seals and publishes what was read (shutdown).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _batcher.SealNow();
+        await _batcher.PublishAsync(cancellationToken);
+    }
+
+    /// <summary>Expands the globs and matches what they find against the files being read.</summary>
+    public void Scan()
+    {
+        var startup = !_started;
+        _started = true;
+        _lastScan = _time.GetTimestamp();
+        var seen = new HashSet<FileIdentity>();
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var source in _sources)
+        {
+            found.Clear();
+            source.Scanner.Scan(found);
+            foreach (var path in found)
+            {
+                Consider(source, path, startup, seen);
+            }
+        }
+
+        lock (_files)
+        {
+            foreach (var file in _order)
+            {
+                if (seen.Contains(file.Identity))
+                {
+                    file.RotatedAt = null;
+                    _checkpoints.Touch(file.Identity);
+                }
+                else
+                {
+                    file.RotatedAt ??= _time.GetTimestamp();
+                }
+            }
+        }
+
+        Interlocked.Increment(ref _scans);
+    }
+
+    private void Consider(TailSource source, string path, bool startup, HashSet<FileIdentity> seen)
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.FileUnreadable(_logger, path, e.Message);
+            return;
+        }
+
+        FileIdentity identity;
+        try
+        {
+            identity = FileIdentity.Of(handle);
+        }
+        catch (IOException e)
+        {
+            handle.Dispose();
+            Log.FileUnreadable(_logger, path, e.Message);
+            return;
+        }
+
+        if (!seen.Add(identity))
+        {
+            // Two globs (or a hard link) reach the same file: read it once.
+            handle.Dispose();
+            return;
+        }
+
+        lock (_files)
+        {
+            if (_files.TryGetValue(identity, out var known))
+            {
+                handle.Dispose();
+                known.Renamed(path);
+                return;
+            }
+        }
+
+        var length = RandomAccess.GetLength(handle);
+        var start = 0L;
+        var skipPartial = false;
+        if (_checkpoints.TryGet(identity, out var checkpoint) && checkpoint.Fingerprint.Matches(handle))
+        {
+            if (checkpoint.Offset > length)
+            {
+                _metrics.Truncated();
+                Log.FileTruncated(_logger, path, checkpoint.Offset, length);
+            }
+            else
+            {
+                start = checkpoint.Offset;
+            }
+
+            Log.FileResumed(_logger, path, start);
+        }
+        else
+        {
+            if (checkpoint.Path is not null && checkpoint.Offset > 0)
+            {
+                // Same device and inode, different first bytes: the inode was reused by another file.
+                Log.InodeReused(_logger, path, identity);
+                _checkpoints.Remove(identity);
+            }
+
+            if (startup && !source.Options.StartAtBeginning)
+            {
+                start = length;
+                skipPartial = length > 0 && !EndsWithNewline(handle, length);
+            }
+
+            Log.FileOpened(_logger, path, source.Name, start);
+        }
+
+        var file = new TailedFile(source, path, handle, identity, start, skipPartial, _checkpoints, _time, _options.MaxLineBytes);
+        lock (_files)
+        {
+            _files.Add(identity, file);
+            _order.Add(file);
+        }
+    }
+
+    private static bool EndsWithNewline(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    {
+        Span<byte> last = stackalloc byte[1];
+        return RandomAccess.Read(handle, last, length - 1) == 1 && last[0] == (byte)'\n';
+    }
+
+    private async Task<bool> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var progressed = false;
+        for (var i = 0; i < _order.Count; i++)
+        {
+            var file = _order[i];
+            while (true)
+            {
+                long length;
+                try
+                {
+                    length = file.Length();
+                }
+                catch (IOException e)
+                {
+                    Log.FileUnreadable(_logger, file.Path, e.Message);
+                    break;
+                }
+
+                if (length < file.ReadOffset)
+                {
+                    _metrics.Truncated();
+                    Log.FileTruncated(_logger, file.Path, file.ReadOffset, length);
+                    file.RestartAtZero();
+                }
+
+                _observedNanos = (_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L);
+                long consumed;
+                try
+                {
+                    consumed = file.Pump(_onLine, _batcher);
+                }
+                catch (IOException e)
+                {
+                    Log.FileUnreadable(_logger, file.Path, e.Message);
+                    break;
+                }
+
+                progressed |= consumed > 0;
+                if (!_batcher.HasPending)
+                {
+                    break;
+                }
+
+                // Delivery is full: this await is where reading stops until a batch is acknowledged.
+                await _batcher.PublishAsync(cancellationToken);
+                progressed = true;
+            }
+        }
+
+        return progressed;
+    }
+
+    private void ReleaseRotated()
+    {
+        for (var i = _order.Count - 1; i >= 0; i--)
+        {
+            var file = _order[i];
+            if (file.RotatedAt is not { } rotatedAt || _time.GetElapsedTime(rotatedAt) < _options.RotateWait
+                || _time.GetElapsedTime(file.LastActivity) < _options.RotateWait)
+            {
+                continue;
+            }
+
+            if (file.HasPartialLine)
+            {
+                file.FlushPartialLine(_onLine);
+                _batcher.Touch(file);
+                if (_batcher.HasPending)
+                {
+                    continue;
+                }
+            }
+
+            Log.FileReleased(_logger, file.Path, file.ResumableOffset);
+            lock (_files)
+            {
+                _files.Remove(file.Identity);
+                _order.RemoveAt(i);
+            }
+
+            // Batches still in flight acknowledge through the file object; its checkpoint entry is pruned by forget_after.
+            file.Dispose();
+        }
+    }
+
+    private void OnLine(TailedFile file, ReadOnlySpan<byte> line, long lineOffset, bool truncated)
+    {
+        _metrics.LinesRead(1);
+        if (truncated)
+        {
+            _metrics.LinesTruncated(1);
+        }
+
+        if (line.IsEmpty)
+        {
+            _batcher.Touch(file);
+            return;
+        }
+
+        var origin = new RecordOrigin(file.Label, lineOffset, file.Identity.Salt, _observedNanos);
+        _encoder.Begin(origin);
+        var result = file.Parser.Parse(line, _encoder);
+        switch (result.Status)
+        {
+            case ParseStatus.Record:
+                _metrics.LinesParsed(1);
+                _batcher.Add(file.Source, _encoder.End(), file);
+                break;
+            case ParseStatus.Directive:
+                _batcher.Touch(file);
+                break;
+            default:
+                _metrics.LinesMalformed(1);
+                if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+                {
+                    Log.LineMalformed(_logger, file.Path, lineOffset, result.Message ?? "");
+                }
+
+                _batcher.Add(file.Source, _encoder.Malformed(origin, line, result.Message), file);
+                break;
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await _wake.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void StartWatchers()
+    {
+        var roots = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in _sources)
+        {
+            foreach (var (directory, recursive) in source.Scanner.WatchRoots())
+            {
+                if (!roots.Add(directory) || !Directory.Exists(directory))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var watcher = new FileSystemWatcher(directory)
+                    {
+                        IncludeSubdirectories = recursive,
+                        NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                    };
+                    watcher.Changed += (_, _) => Wake();
+                    watcher.Created += (_, _) => Wake();
+                    watcher.Renamed += (_, _) => Wake();
+                    watcher.Deleted += (_, _) => Wake();
+                    watcher.EnableRaisingEvents = true;
+                    _watchers.Add(watcher);
+                }
+                catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
+                {
+                    // Hints only: polling still finds everything.
+                    Log.WatcherUnavailable(_logger, directory, e.Message);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        lock (_files)
+        {
+            foreach (var file in _order)
+            {
+                file.Dispose();
+            }
+
+            _files.Clear();
+            _order.Clear();
+        }
+
+        _encoder.Dispose();
+        _wake.Dispose();
+    }
+}
