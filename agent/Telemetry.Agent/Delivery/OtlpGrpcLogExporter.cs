@@ -55,6 +55,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             StatusCode status;
             string message;
             Metadata? trailers = null;
+            var tlsFailure = false;
             try
             {
                 var headers = _options.Gzip ? new Metadata { { CompressionHeader, "gzip" } } : null;
@@ -87,6 +88,13 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
                     status = StatusCode.DeadlineExceeded;
                     message = "no answer within collector.timeout " + _options.Timeout;
                 }
+                else if (e.Status.DebugException is { } transportError)
+                {
+                    // The client made this status up from a transport exception (connection refused or reset,
+                    // TLS handshake refused): no collector answered, so the batch is never given up.
+                    status = StatusCode.Unavailable;
+                    tlsFailure = IsTlsFailure(transportError);
+                }
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
@@ -96,7 +104,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
 
             _observer.AttemptCompleted(status, _time.GetElapsedTime(started));
             var serverDelay = OtlpRetryInfo.Read(trailers);
-            var kind = OtlpRetryPolicy.Classify(status, serverDelay is not null);
+            var kind = tlsFailure ? OtlpFailureKind.OperatorFixable : OtlpRetryPolicy.Classify(status, serverDelay is not null);
             if (kind == OtlpFailureKind.Permanent)
             {
                 OtlpLog.BatchRejected(_logger, status, recordCount, message);
@@ -113,7 +121,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             _observer.RetryScheduled(status, kind, delay, message);
             if (kind == OtlpFailureKind.OperatorFixable)
             {
-                OtlpLog.CollectorRefuses(_logger, status, message, delay, Hint(status));
+                OtlpLog.CollectorRefuses(_logger, status, message, delay, tlsFailure ? TlsHint : Hint(status));
             }
             else
             {
@@ -163,6 +171,22 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
         return inner is null || detail.Contains(inner.Message, StringComparison.Ordinal)
             ? detail
             : detail + " (" + inner.Message + ")";
+    }
+
+    private const string TlsHint =
+        "TLS with the collector failed: check collector.ca_file, the names in the collector's certificate, client_cert_file/client_key_file";
+
+    private static bool IsTlsFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Hint(StatusCode status) => status switch

@@ -30,6 +30,9 @@ public enum OtlpFailureKind
 /// <item><term>INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, INTERNAL, UNKNOWN</term>
 /// <description>permanent: the batch is rejected (counted and logged by the caller)</description></item>
 /// </list>
+/// Only statuses the collector sent count: a status the gRPC client made up from a transport error
+/// (connection refused or reset) is treated as UNAVAILABLE, and a refused TLS handshake (wrong CA, wrong
+/// name, client certificate refused) as operator-fixable, whatever code the client library chose for it.
 /// </summary>
 public static class OtlpRetryPolicy
 {
