@@ -95,7 +95,7 @@ public sealed class CollectorOptionsValidator : IValidateOptions<CollectorOption
                     failures.Add($"collector.client_key_file: '{options.ClientKeyFile}' does not hold the key of '{options.ClientCertFile}'");
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
                 failures.Add($"collector.client_cert_file: '{options.ClientCertFile}' with key '{options.ClientKeyFile}' cannot be loaded: {e.Message}");
             }
