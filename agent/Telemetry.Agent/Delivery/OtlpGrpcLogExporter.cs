@@ -71,7 +71,13 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
                     OtlpLog.CollectorRecovered(_logger, retry);
                 }
 
-                return ToAck(response, recordCount);
+                var ack = ToAck(response, recordCount);
+                if (ack is { Status: ExportAckStatus.Accepted, Message: { } warning })
+                {
+                    OtlpLog.CollectorWarning(_logger, warning);
+                }
+
+                return ack;
             }
             catch (Exception e) when (cancellationToken.IsCancellationRequested
                                       && e is RpcException or OperationCanceledException)

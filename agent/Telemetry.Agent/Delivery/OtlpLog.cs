@@ -29,4 +29,8 @@ internal static partial class OtlpLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
         Message = "Bearer token file {File} is unusable ({Reason}); keeping the previous token")]
     public static partial void BearerTokenFileUnusable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning,
+        Message = "Collector stored the whole batch with a warning: {Warning}")]
+    public static partial void CollectorWarning(ILogger logger, string warning);
 }

@@ -51,7 +51,25 @@ public sealed class FakeCollector : IAsyncDisposable
         X509Certificate2? clientCa = null,
         int? port = null)
     {
-        var chosenPort = port ?? FreePort.Get();
+        // A free IPv4 port may be taken on ::1, or by a parallel test before we bind: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(serverCertificate, clientCa, port ?? FreePort.Get());
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static async Task<FakeCollector> StartOnceAsync(
+        X509Certificate2? serverCertificate,
+        X509Certificate2? clientCa,
+        int chosenPort)
+    {
         var state = new FakeCollectorState();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
