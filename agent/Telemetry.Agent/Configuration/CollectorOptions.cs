@@ -45,6 +45,12 @@ public sealed class CollectorOptions
     [ConfigurationKeyName("initial_backoff")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Longest retry delay; also the pace of retries for errors only an operator can fix
+    /// (wrong token, wrong endpoint).</summary>
     [ConfigurationKeyName("max_backoff")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the agent's own metrics (requests, host, self-telemetry) are exported.</summary>
+    [ConfigurationKeyName("metrics_interval")]
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

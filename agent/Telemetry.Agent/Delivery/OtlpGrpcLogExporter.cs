@@ -1,0 +1,206 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using Telemetry.Agent.Configuration;
+
+namespace Telemetry.Agent.Delivery;
+
+/// <summary>
+/// Sends encoded <c>ExportLogsServiceRequest</c>s to the collector's <c>LogsService/Export</c> and returns
+/// only with the collector's final answer. Every failed attempt goes through <see cref="OtlpRetryPolicy"/>:
+/// transient failures and operator-fixable refusals are retried for as long as it takes (the lines wait in
+/// their files; the caller's checkpoint does not move), an invalid batch is reported
+/// <see cref="ExportAckStatus.Rejected"/>. Cancellation (agent shutdown) stops at once and throws
+/// <see cref="OperationCanceledException"/>: nothing is acknowledged, the batch is re-read at next start.
+/// A batch the collector stored but whose answer was lost is sent again; the agent's deterministic
+/// timestamps make that replay land on the same InfluxDB points.
+/// </summary>
+public sealed class OtlpGrpcLogExporter : ILogExporter
+{
+    private const string CompressionHeader = "grpc-internal-encoding-request";
+
+    private readonly CallInvoker _invoker;
+    private readonly CollectorOptions _options;
+    private readonly OtlpBearerToken _token;
+    private readonly IExportObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public OtlpGrpcLogExporter(
+        CallInvoker invoker,
+        CollectorOptions options,
+        OtlpBearerToken token,
+        IExportObserver observer,
+        TimeProvider time,
+        ILogger<OtlpGrpcLogExporter> logger)
+    {
+        _invoker = invoker;
+        _options = options;
+        _token = token;
+        _observer = observer;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<ExportAck> ExportAsync(ReadOnlyMemory<byte> request, int recordCount, CancellationToken cancellationToken)
+    {
+        var body = new OtlpEncodedRequest(request);
+        var retry = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = _time.GetTimestamp();
+            using var deadline = new CancellationTokenSource(_options.Timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            StatusCode status;
+            string message;
+            Metadata? trailers = null;
+            var tlsFailure = false;
+            try
+            {
+                var headers = _options.Gzip ? new Metadata { { CompressionHeader, "gzip" } } : null;
+                using var call = _invoker.AsyncUnaryCall(
+                    OtlpLogsMethod.Export,
+                    host: null,
+                    new CallOptions(headers, cancellationToken: linked.Token),
+                    body);
+                var response = await call.ResponseAsync.ConfigureAwait(false);
+                _observer.AttemptCompleted(StatusCode.OK, _time.GetElapsedTime(started));
+                if (retry > 0)
+                {
+                    OtlpLog.CollectorRecovered(_logger, retry);
+                }
+
+                var ack = ToAck(response, recordCount);
+                if (ack is { Status: ExportAckStatus.Accepted, Message: { } warning })
+                {
+                    OtlpLog.CollectorWarning(_logger, warning);
+                }
+
+                return ack;
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested
+                                      && e is RpcException or OperationCanceledException)
+            {
+                throw new OperationCanceledException("Export cancelled: agent is stopping", e, cancellationToken);
+            }
+            catch (RpcException e)
+            {
+                status = e.StatusCode;
+                message = Describe(e);
+                trailers = e.Trailers;
+                if (deadline.IsCancellationRequested && status == StatusCode.Cancelled)
+                {
+                    status = StatusCode.DeadlineExceeded;
+                    message = "no answer within collector.timeout " + _options.Timeout;
+                }
+                else if (e.Status.DebugException is { } transportError)
+                {
+                    // The client made this status up from a transport exception (connection refused or reset,
+                    // TLS handshake refused): no collector answered, so the batch is never given up.
+                    status = StatusCode.Unavailable;
+                    tlsFailure = IsTlsFailure(transportError);
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                status = StatusCode.DeadlineExceeded;
+                message = "no answer within collector.timeout " + _options.Timeout;
+            }
+
+            _observer.AttemptCompleted(status, _time.GetElapsedTime(started));
+            var serverDelay = OtlpRetryInfo.Read(trailers);
+            var kind = tlsFailure ? OtlpFailureKind.OperatorFixable : OtlpRetryPolicy.Classify(status, serverDelay is not null);
+            if (kind == OtlpFailureKind.Permanent)
+            {
+                OtlpLog.BatchRejected(_logger, status, recordCount, message);
+                return new ExportAck(ExportAckStatus.Rejected, recordCount, $"{status}: {message}");
+            }
+
+            if (status == StatusCode.Unauthenticated)
+            {
+                _token.Invalidate();
+            }
+
+            var delay = OtlpRetryPolicy.Delay(
+                kind, retry, serverDelay, _options.InitialBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
+            _observer.RetryScheduled(status, kind, delay, message);
+            if (kind == OtlpFailureKind.OperatorFixable)
+            {
+                OtlpLog.CollectorRefuses(_logger, status, message, delay, tlsFailure ? TlsHint : Hint(status));
+            }
+            else
+            {
+                OtlpLog.CollectorUnreachable(_logger, status, message, delay, retry + 1);
+            }
+
+            retry = Math.Min(retry + 1, 64);
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TaskCanceledException e)
+            {
+                throw new OperationCanceledException("Export cancelled: agent is stopping", e, cancellationToken);
+            }
+        }
+    }
+
+    internal static ExportAck ToAck(ExportLogsServiceResponse response, int recordCount)
+    {
+        var partial = response.PartialSuccess;
+        if (partial is null)
+        {
+            return new ExportAck(ExportAckStatus.Accepted);
+        }
+
+        var text = string.IsNullOrEmpty(partial.ErrorMessage) ? null : partial.ErrorMessage;
+        if (partial.RejectedLogRecords > 0)
+        {
+            return new ExportAck(
+                ExportAckStatus.PartiallyAccepted, Math.Min(partial.RejectedLogRecords, (long)recordCount), text);
+        }
+
+        // rejected_log_records == 0 with a message is a warning from the collector: all were stored.
+        return new ExportAck(ExportAckStatus.Accepted, 0, text);
+    }
+
+    private static string Describe(RpcException e)
+    {
+        var detail = e.Status.Detail;
+        var inner = e.Status.DebugException;
+        while (inner?.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return inner is null || detail.Contains(inner.Message, StringComparison.Ordinal)
+            ? detail
+            : detail + " (" + inner.Message + ")";
+    }
+
+    private const string TlsHint =
+        "TLS with the collector failed: check collector.ca_file, the names in the collector's certificate, client_cert_file/client_key_file";
+
+    private static bool IsTlsFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Hint(StatusCode status) => status switch
+    {
+        StatusCode.Unauthenticated => "check collector.bearer_token / bearer_token_file against the collector's receiver.auth",
+        StatusCode.PermissionDenied => "the collector refuses this agent's token or client certificate",
+        StatusCode.Unimplemented or StatusCode.NotFound => "collector.endpoint does not serve OTLP LogsService; check host and port",
+        StatusCode.ResourceExhausted => "the batch is larger than the collector accepts: lower batch.max_bytes or raise receiver.max_request_bytes",
+        _ => "check the collector section of the agent configuration",
+    };
+}
