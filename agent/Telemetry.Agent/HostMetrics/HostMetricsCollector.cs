@@ -164,7 +164,7 @@ internal sealed class HostMetricsCollector : IDisposable
         }
 
         AddModes(_doubles, snapshot.CpuTotal, null);
-        for (var i = 0; i < snapshot.PerCpuCount; i++)
+        for (var i = 0; i < PerCpuCount(snapshot); i++)
         {
             AddModes(_doubles, snapshot.PerCpu[i], CpuNumber(snapshot.CpuIds[i]));
         }
@@ -186,7 +186,7 @@ internal sealed class HostMetricsCollector : IDisposable
             AddModes(_doubles, utilization, null);
         }
 
-        for (var i = 0; i < snapshot.PerCpuCount; i++)
+        for (var i = 0; i < PerCpuCount(snapshot); i++)
         {
             var id = snapshot.CpuIds[i];
             var previousIndex = FindCpu(_previous, id, i);
@@ -198,6 +198,8 @@ internal sealed class HostMetricsCollector : IDisposable
 
         return _doubles;
     }
+
+    private int PerCpuCount(HostSnapshot snapshot) => _options.PerCpu ? snapshot.PerCpuCount : 0;
 
     private static int FindCpu(HostSnapshot snapshot, int id, int hint)
     {
