@@ -21,6 +21,12 @@ internal sealed class HostMetricsCollector : IDisposable
     private readonly Lock _gate = new();
     private readonly Meter _meter;
 
+    private const string HostCpuKey = "cpu";
+    private const string ProcessesKey = "processes";
+    private const int DiskReadBytes = 10, DiskWriteBytes = 11, DiskReadOps = 12, DiskWriteOps = 13, DiskIoTime = 14, DiskReadTime = 15, DiskWriteTime = 16;
+    private const int NetworkBase = 20;
+
+    private readonly CounterOrigins _origins = new();
     private HostSnapshot _current = new();
     private HostSnapshot _previous = new();
     private long _lastRefresh;
@@ -42,8 +48,20 @@ internal sealed class HostMetricsCollector : IDisposable
         _minRefresh = options.Interval / 2;
         _meter = meterFactory.Create(MeterName, typeof(HostMetricsCollector).Assembly.GetName().Version?.ToString());
 
-        // Prime the first snapshot so that the first collection already has a delta for utilization.
+        // Prime the first snapshot so that the first collection already has a delta for utilization, and make
+        // every counter start from it (see CounterOrigins).
         Refresh();
+        ObserveCpuTime();
+        ObserveDiskIo();
+        ObserveDiskOperations();
+        ObserveDiskIoTime();
+        ObserveDiskOperationTime();
+        for (var field = NetworkField.Bytes; field <= NetworkField.Dropped; field++)
+        {
+            ObserveNetwork(field);
+        }
+
+        ObserveProcessesCreated();
 
         if (options.Cpu)
         {
@@ -163,13 +181,25 @@ internal sealed class HostMetricsCollector : IDisposable
             return _doubles;
         }
 
-        AddModes(_doubles, snapshot.CpuTotal, null);
+        AddModes(_doubles, SinceStart(HostCpuKey, snapshot.CpuTotal), null);
         for (var i = 0; i < PerCpuCount(snapshot); i++)
         {
-            AddModes(_doubles, snapshot.PerCpu[i], CpuNumber(snapshot.CpuIds[i]));
+            var number = CpuNumber(snapshot.CpuIds[i]);
+            AddModes(_doubles, SinceStart(number, snapshot.PerCpu[i]), number);
         }
 
         return _doubles;
+    }
+
+    private CpuTimes SinceStart(object key, in CpuTimes raw)
+    {
+        CpuTimes counted = default;
+        for (var mode = 0; mode < CpuMode.Count; mode++)
+        {
+            counted[mode] = _origins.SinceStart(key, mode, raw[mode]);
+        }
+
+        return counted;
     }
 
     private IEnumerable<Measurement<double>> ObserveCpuUtilization()
@@ -335,8 +365,8 @@ internal sealed class HostMetricsCollector : IDisposable
         var snapshot = Begin(_longs);
         foreach (var disk in snapshot.Disks)
         {
-            _longs.Add(new Measurement<long>(disk.ReadBytes, new(Tag.Device, disk.Device), Tag.Read));
-            _longs.Add(new Measurement<long>(disk.WriteBytes, new(Tag.Device, disk.Device), Tag.Write));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadBytes, disk.ReadBytes), new(Tag.Device, disk.Device), Tag.Read));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteBytes, disk.WriteBytes), new(Tag.Device, disk.Device), Tag.Write));
         }
 
         return _longs;
@@ -347,8 +377,8 @@ internal sealed class HostMetricsCollector : IDisposable
         var snapshot = Begin(_longs);
         foreach (var disk in snapshot.Disks)
         {
-            _longs.Add(new Measurement<long>(disk.ReadOperations, new(Tag.Device, disk.Device), Tag.Read));
-            _longs.Add(new Measurement<long>(disk.WriteOperations, new(Tag.Device, disk.Device), Tag.Write));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadOps, disk.ReadOperations), new(Tag.Device, disk.Device), Tag.Read));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteOps, disk.WriteOperations), new(Tag.Device, disk.Device), Tag.Write));
         }
 
         return _longs;
@@ -361,7 +391,7 @@ internal sealed class HostMetricsCollector : IDisposable
         {
             if (disk.IoTimeSeconds >= 0)
             {
-                _doubles.Add(new Measurement<double>(disk.IoTimeSeconds, new KeyValuePair<string, object?>(Tag.Device, disk.Device)));
+                _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskIoTime, disk.IoTimeSeconds), new KeyValuePair<string, object?>(Tag.Device, disk.Device)));
             }
         }
 
@@ -373,8 +403,8 @@ internal sealed class HostMetricsCollector : IDisposable
         var snapshot = Begin(_doubles);
         foreach (var disk in snapshot.Disks)
         {
-            _doubles.Add(new Measurement<double>(disk.ReadTimeSeconds, new(Tag.Device, disk.Device), Tag.Read));
-            _doubles.Add(new Measurement<double>(disk.WriteTimeSeconds, new(Tag.Device, disk.Device), Tag.Write));
+            _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskReadTime, disk.ReadTimeSeconds), new(Tag.Device, disk.Device), Tag.Read));
+            _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskWriteTime, disk.WriteTimeSeconds), new(Tag.Device, disk.Device), Tag.Write));
         }
 
         return _doubles;
@@ -428,8 +458,9 @@ internal sealed class HostMetricsCollector : IDisposable
                 NetworkField.Errors => (nic.ReceiveErrors, nic.TransmitErrors),
                 _ => (nic.ReceiveDropped, nic.TransmitDropped),
             };
-            _longs.Add(new Measurement<long>(received, new(Tag.Interface, nic.Interface), Tag.Receive));
-            _longs.Add(new Measurement<long>(transmitted, new(Tag.Interface, nic.Interface), Tag.Transmit));
+            var field2 = NetworkBase + ((int)field * 2);
+            _longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2, received), new(Tag.Interface, nic.Interface), Tag.Receive));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2 + 1, transmitted), new(Tag.Interface, nic.Interface), Tag.Transmit));
         }
 
         return _longs;
@@ -462,7 +493,7 @@ internal sealed class HostMetricsCollector : IDisposable
         var snapshot = Begin(_longs);
         if (snapshot.ProcessesCreated >= 0)
         {
-            _longs.Add(new Measurement<long>(snapshot.ProcessesCreated));
+            _longs.Add(new Measurement<long>(_origins.SinceStart(ProcessesKey, 0, snapshot.ProcessesCreated)));
         }
 
         return _longs;

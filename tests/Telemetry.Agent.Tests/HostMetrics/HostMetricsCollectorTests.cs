@@ -136,24 +136,39 @@ public class HostMetricsCollectorTests : IDisposable
         Assert.Equal(25, m.Single(x => x.Instrument == "system.paging.usage" && x.Tag("system.paging.state") == "used").Value);
         Assert.Equal(1.5, m.Single(x => x.Instrument == "system.cpu.load_average.1m").Value);
         Assert.Equal(0.5, m.Single(x => x.Instrument == "system.cpu.load_average.15m").Value);
-        Assert.Equal(1024, m.Single(x => x.Instrument == "system.disk.io" && x.Tag("system.device") == "sda" && x.Tag("disk.io.direction") == "read").Value);
-        Assert.Equal(2, m.Single(x => x.Instrument == "system.disk.operations" && x.Tag("disk.io.direction") == "write").Value);
-        Assert.Equal(0.5, m.Single(x => x.Instrument == "system.disk.io_time").Value);
+        // Counters count from the agent's start (the primed read): the scripted disk read 512 more bytes since.
+        Assert.Equal(512, m.Single(x => x.Instrument == "system.disk.io" && x.Tag("system.device") == "sda" && x.Tag("disk.io.direction") == "read").Value);
+        Assert.Equal(0, m.Single(x => x.Instrument == "system.disk.operations" && x.Tag("disk.io.direction") == "write").Value);
+        Assert.Equal(0, m.Single(x => x.Instrument == "system.disk.io_time").Value);
         var reserved = m.Single(x => x.Instrument == "system.filesystem.usage" && x.Tag("system.filesystem.state") == "reserved");
         Assert.Equal(5, reserved.Value);
         Assert.Equal("/", reserved.Tag("system.filesystem.mountpoint"));
         Assert.Equal("ext4", reserved.Tag("system.filesystem.type"));
         Assert.Equal("/dev/sda1", reserved.Tag("system.device"));
         Assert.Equal(0.6, m.Single(x => x.Instrument == "system.filesystem.utilization").Value, 9);
-        Assert.Equal(200, m.Single(x => x.Instrument == "system.network.io" && x.Tag("network.interface.name") == "eth0" && x.Tag("network.io.direction") == "receive").Value);
+        Assert.Equal(100, m.Single(x => x.Instrument == "system.network.io" && x.Tag("network.interface.name") == "eth0" && x.Tag("network.io.direction") == "receive").Value);
         Assert.Equal(2, m.Count(x => x.Instrument == "system.network.dropped"));
         Assert.Equal(1002, m.Single(x => x.Instrument == "system.uptime").Value);
         Assert.Equal(123, m.Single(x => x.Instrument == "system.process.count").Value);
-        Assert.Equal(4567, m.Single(x => x.Instrument == "system.process.created").Value);
+        Assert.Equal(0, m.Single(x => x.Instrument == "system.process.created").Value);
         Assert.Equal(2, m.Single(x => x.Instrument == "system.cpu.logical.count").Value);
         Assert.Equal("s", _recorder.Units["system.cpu.time"]);
         Assert.Equal("By", _recorder.Units["system.memory.usage"]);
         Assert.Equal("1", _recorder.Units["system.cpu.utilization"]);
+    }
+
+    [Fact]
+    public void Cpu_time_counts_from_the_agent_start_not_from_boot()
+    {
+        var sampler = new ScriptedSampler();
+        using var collector = Create(sampler);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var first = _recorder.Collect().Single(m => m.Instrument == "system.cpu.time" && m.Tag("cpu.mode") == "idle").Value;
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var second = _recorder.Collect().Single(m => m.Instrument == "system.cpu.time" && m.Tag("cpu.mode") == "idle").Value;
+
+        Assert.Equal(30, first, 9);
+        Assert.Equal(60, second, 9);
     }
 
     [Fact]
