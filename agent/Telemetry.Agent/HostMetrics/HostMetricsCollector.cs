@@ -32,10 +32,17 @@ internal sealed class HostMetricsCollector : IDisposable
     private long _lastRefresh;
     private bool _hasPrevious;
 
-    // Reused per callback; the SDK enumerates them synchronously inside the collection, under our lock-free reuse
-    // because one collection observes instruments one after another.
-    private readonly List<Measurement<double>> _doubles = [];
-    private readonly List<Measurement<long>> _longs = [];
+    // Reused per callback and per thread: a callback fills one under the lock and the SDK enumerates it right after,
+    // before that thread observes the next instrument; a second reader on another thread has its own lists.
+    [ThreadStatic]
+    private static List<Measurement<double>>? t_doubles;
+
+    [ThreadStatic]
+    private static List<Measurement<long>>? t_longs;
+
+    private static List<Measurement<double>> Doubles => t_doubles ??= [];
+
+    private static List<Measurement<long>> Longs => t_longs ??= [];
 
     // Boxed once: per-CPU tag values.
     private object[] _cpuNumbers = [];
@@ -175,20 +182,23 @@ internal sealed class HostMetricsCollector : IDisposable
 
     private IEnumerable<Measurement<double>> ObserveCpuTime()
     {
-        var snapshot = Begin(_doubles);
-        if (!snapshot.HasCpu)
+        lock (_gate)
         {
-            return _doubles;
-        }
+            var snapshot = Begin(Doubles);
+            if (!snapshot.HasCpu)
+            {
+                return Doubles;
+            }
 
-        AddModes(_doubles, SinceStart(HostCpuKey, snapshot.CpuTotal), null);
-        for (var i = 0; i < PerCpuCount(snapshot); i++)
-        {
-            var number = CpuNumber(snapshot.CpuIds[i]);
-            AddModes(_doubles, SinceStart(number, snapshot.PerCpu[i]), number);
-        }
+            AddModes(Doubles, SinceStart(HostCpuKey, snapshot.CpuTotal), null);
+            for (var i = 0; i < PerCpuCount(snapshot); i++)
+            {
+                var number = CpuNumber(snapshot.CpuIds[i]);
+                AddModes(Doubles, SinceStart(number, snapshot.PerCpu[i]), number);
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private CpuTimes SinceStart(object key, in CpuTimes raw)
@@ -204,29 +214,32 @@ internal sealed class HostMetricsCollector : IDisposable
 
     private IEnumerable<Measurement<double>> ObserveCpuUtilization()
     {
-        var snapshot = Begin(_doubles);
-        if (!snapshot.HasCpu || !_hasPrevious || !_previous.HasCpu)
+        lock (_gate)
         {
-            return _doubles;
-        }
-
-        CpuTimes utilization = default;
-        if (CpuUtilization.TryCompute(_previous.CpuTotal, snapshot.CpuTotal, ref utilization))
-        {
-            AddModes(_doubles, utilization, null);
-        }
-
-        for (var i = 0; i < PerCpuCount(snapshot); i++)
-        {
-            var id = snapshot.CpuIds[i];
-            var previousIndex = FindCpu(_previous, id, i);
-            if (previousIndex >= 0 && CpuUtilization.TryCompute(_previous.PerCpu[previousIndex], snapshot.PerCpu[i], ref utilization))
+            var snapshot = Begin(Doubles);
+            if (!snapshot.HasCpu || !_hasPrevious || !_previous.HasCpu)
             {
-                AddModes(_doubles, utilization, CpuNumber(id));
+                return Doubles;
             }
-        }
 
-        return _doubles;
+            CpuTimes utilization = default;
+            if (CpuUtilization.TryCompute(_previous.CpuTotal, snapshot.CpuTotal, ref utilization))
+            {
+                AddModes(Doubles, utilization, null);
+            }
+
+            for (var i = 0; i < PerCpuCount(snapshot); i++)
+            {
+                var id = snapshot.CpuIds[i];
+                var previousIndex = FindCpu(_previous, id, i);
+                if (previousIndex >= 0 && CpuUtilization.TryCompute(_previous.PerCpu[previousIndex], snapshot.PerCpu[i], ref utilization))
+                {
+                    AddModes(Doubles, utilization, CpuNumber(id));
+                }
+            }
+
+            return Doubles;
+        }
     }
 
     private int PerCpuCount(HostSnapshot snapshot) => _options.PerCpu ? snapshot.PerCpuCount : 0;
@@ -251,176 +264,215 @@ internal sealed class HostMetricsCollector : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveLogicalCount()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.LogicalCpuCount > 0)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(snapshot.LogicalCpuCount));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.LogicalCpuCount > 0)
+            {
+                Longs.Add(new Measurement<long>(snapshot.LogicalCpuCount));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveMemoryUsage()
     {
-        var snapshot = Begin(_longs);
-        if (!snapshot.HasMemory)
+        lock (_gate)
         {
-            return _longs;
-        }
+            var snapshot = Begin(Longs);
+            if (!snapshot.HasMemory)
+            {
+                return Longs;
+            }
 
-        var memory = snapshot.Memory;
-        _longs.Add(new Measurement<long>(memory.Used, new KeyValuePair<string, object?>(Tag.MemoryState, "used")));
-        _longs.Add(new Measurement<long>(memory.Free, new KeyValuePair<string, object?>(Tag.MemoryState, "free")));
-        if (memory.HasCacheStates)
-        {
-            _longs.Add(new Measurement<long>(memory.Cached, new KeyValuePair<string, object?>(Tag.MemoryState, "cached")));
-            _longs.Add(new Measurement<long>(memory.Buffers, new KeyValuePair<string, object?>(Tag.MemoryState, "buffers")));
-        }
+            var memory = snapshot.Memory;
+            Longs.Add(new Measurement<long>(memory.Used, new KeyValuePair<string, object?>(Tag.MemoryState, "used")));
+            Longs.Add(new Measurement<long>(memory.Free, new KeyValuePair<string, object?>(Tag.MemoryState, "free")));
+            if (memory.HasCacheStates)
+            {
+                Longs.Add(new Measurement<long>(memory.Cached, new KeyValuePair<string, object?>(Tag.MemoryState, "cached")));
+                Longs.Add(new Measurement<long>(memory.Buffers, new KeyValuePair<string, object?>(Tag.MemoryState, "buffers")));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObserveMemoryUtilization()
     {
-        var snapshot = Begin(_doubles);
-        if (!snapshot.HasMemory || snapshot.Memory.Total <= 0)
+        lock (_gate)
         {
-            return _doubles;
-        }
+            var snapshot = Begin(Doubles);
+            if (!snapshot.HasMemory || snapshot.Memory.Total <= 0)
+            {
+                return Doubles;
+            }
 
-        var memory = snapshot.Memory;
-        double total = memory.Total;
-        _doubles.Add(new Measurement<double>(memory.Used / total, new KeyValuePair<string, object?>(Tag.MemoryState, "used")));
-        _doubles.Add(new Measurement<double>(memory.Free / total, new KeyValuePair<string, object?>(Tag.MemoryState, "free")));
-        if (memory.HasCacheStates)
-        {
-            _doubles.Add(new Measurement<double>(memory.Cached / total, new KeyValuePair<string, object?>(Tag.MemoryState, "cached")));
-            _doubles.Add(new Measurement<double>(memory.Buffers / total, new KeyValuePair<string, object?>(Tag.MemoryState, "buffers")));
-        }
+            var memory = snapshot.Memory;
+            double total = memory.Total;
+            Doubles.Add(new Measurement<double>(memory.Used / total, new KeyValuePair<string, object?>(Tag.MemoryState, "used")));
+            Doubles.Add(new Measurement<double>(memory.Free / total, new KeyValuePair<string, object?>(Tag.MemoryState, "free")));
+            if (memory.HasCacheStates)
+            {
+                Doubles.Add(new Measurement<double>(memory.Cached / total, new KeyValuePair<string, object?>(Tag.MemoryState, "cached")));
+                Doubles.Add(new Measurement<double>(memory.Buffers / total, new KeyValuePair<string, object?>(Tag.MemoryState, "buffers")));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveMemoryLimit()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.HasMemory)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(snapshot.Memory.Total));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.HasMemory)
+            {
+                Longs.Add(new Measurement<long>(snapshot.Memory.Total));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveMemoryAvailable()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.HasMemory && snapshot.Memory.Available >= 0)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(snapshot.Memory.Available));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.HasMemory && snapshot.Memory.Available >= 0)
+            {
+                Longs.Add(new Measurement<long>(snapshot.Memory.Available));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObservePagingUsage()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.HasPaging)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(snapshot.Paging.Used, new KeyValuePair<string, object?>(Tag.PagingState, "used")));
-            _longs.Add(new Measurement<long>(snapshot.Paging.Free, new KeyValuePair<string, object?>(Tag.PagingState, "free")));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.HasPaging)
+            {
+                Longs.Add(new Measurement<long>(snapshot.Paging.Used, new KeyValuePair<string, object?>(Tag.PagingState, "used")));
+                Longs.Add(new Measurement<long>(snapshot.Paging.Free, new KeyValuePair<string, object?>(Tag.PagingState, "free")));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObservePagingUtilization()
     {
-        var snapshot = Begin(_doubles);
-        if (snapshot.HasPaging && snapshot.Paging.Total > 0)
+        lock (_gate)
         {
-            double total = snapshot.Paging.Total;
-            _doubles.Add(new Measurement<double>(snapshot.Paging.Used / total, new KeyValuePair<string, object?>(Tag.PagingState, "used")));
-            _doubles.Add(new Measurement<double>(snapshot.Paging.Free / total, new KeyValuePair<string, object?>(Tag.PagingState, "free")));
-        }
+            var snapshot = Begin(Doubles);
+            if (snapshot.HasPaging && snapshot.Paging.Total > 0)
+            {
+                double total = snapshot.Paging.Total;
+                Doubles.Add(new Measurement<double>(snapshot.Paging.Used / total, new KeyValuePair<string, object?>(Tag.PagingState, "used")));
+                Doubles.Add(new Measurement<double>(snapshot.Paging.Free / total, new KeyValuePair<string, object?>(Tag.PagingState, "free")));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObserveLoad(int which)
     {
-        var snapshot = Begin(_doubles);
-        if (snapshot.HasLoad)
+        lock (_gate)
         {
-            var load = snapshot.Load;
-            _doubles.Add(new Measurement<double>(which switch { 0 => load.OneMinute, 1 => load.FiveMinutes, _ => load.FifteenMinutes }));
-        }
+            var snapshot = Begin(Doubles);
+            if (snapshot.HasLoad)
+            {
+                var load = snapshot.Load;
+                Doubles.Add(new Measurement<double>(which switch { 0 => load.OneMinute, 1 => load.FiveMinutes, _ => load.FifteenMinutes }));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveDiskIo()
     {
-        var snapshot = Begin(_longs);
-        foreach (var disk in snapshot.Disks)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadBytes, disk.ReadBytes), new(Tag.Device, disk.Device), Tag.Read));
-            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteBytes, disk.WriteBytes), new(Tag.Device, disk.Device), Tag.Write));
-        }
+            var snapshot = Begin(Longs);
+            foreach (var disk in snapshot.Disks)
+            {
+                Longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadBytes, disk.ReadBytes), new(Tag.Device, disk.Device), Tag.Read));
+                Longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteBytes, disk.WriteBytes), new(Tag.Device, disk.Device), Tag.Write));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveDiskOperations()
     {
-        var snapshot = Begin(_longs);
-        foreach (var disk in snapshot.Disks)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadOps, disk.ReadOperations), new(Tag.Device, disk.Device), Tag.Read));
-            _longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteOps, disk.WriteOperations), new(Tag.Device, disk.Device), Tag.Write));
-        }
+            var snapshot = Begin(Longs);
+            foreach (var disk in snapshot.Disks)
+            {
+                Longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskReadOps, disk.ReadOperations), new(Tag.Device, disk.Device), Tag.Read));
+                Longs.Add(new Measurement<long>(_origins.SinceStart(disk.Device, DiskWriteOps, disk.WriteOperations), new(Tag.Device, disk.Device), Tag.Write));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObserveDiskIoTime()
     {
-        var snapshot = Begin(_doubles);
-        foreach (var disk in snapshot.Disks)
+        lock (_gate)
         {
-            if (disk.IoTimeSeconds >= 0)
+            var snapshot = Begin(Doubles);
+            foreach (var disk in snapshot.Disks)
             {
-                _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskIoTime, disk.IoTimeSeconds), new KeyValuePair<string, object?>(Tag.Device, disk.Device)));
+                if (disk.IoTimeSeconds >= 0)
+                {
+                    Doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskIoTime, disk.IoTimeSeconds), new KeyValuePair<string, object?>(Tag.Device, disk.Device)));
+                }
             }
-        }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObserveDiskOperationTime()
     {
-        var snapshot = Begin(_doubles);
-        foreach (var disk in snapshot.Disks)
+        lock (_gate)
         {
-            _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskReadTime, disk.ReadTimeSeconds), new(Tag.Device, disk.Device), Tag.Read));
-            _doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskWriteTime, disk.WriteTimeSeconds), new(Tag.Device, disk.Device), Tag.Write));
-        }
+            var snapshot = Begin(Doubles);
+            foreach (var disk in snapshot.Disks)
+            {
+                Doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskReadTime, disk.ReadTimeSeconds), new(Tag.Device, disk.Device), Tag.Read));
+                Doubles.Add(new Measurement<double>(_origins.SinceStart(disk.Device, DiskWriteTime, disk.WriteTimeSeconds), new(Tag.Device, disk.Device), Tag.Write));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveFilesystemUsage()
     {
-        var snapshot = Begin(_longs);
-        foreach (var fs in snapshot.Filesystems)
+        lock (_gate)
         {
-            AddFilesystem(_longs, fs, fs.Used, "used");
-            AddFilesystem(_longs, fs, fs.Free, "free");
-            AddFilesystem(_longs, fs, fs.Reserved, "reserved");
-        }
+            var snapshot = Begin(Longs);
+            foreach (var fs in snapshot.Filesystems)
+            {
+                AddFilesystem(Longs, fs, fs.Used, "used");
+                AddFilesystem(Longs, fs, fs.Free, "free");
+                AddFilesystem(Longs, fs, fs.Reserved, "reserved");
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private static void AddFilesystem(List<Measurement<long>> into, in FilesystemUsage fs, long value, string state) =>
@@ -433,70 +485,85 @@ internal sealed class HostMetricsCollector : IDisposable
 
     private IEnumerable<Measurement<double>> ObserveFilesystemUtilization()
     {
-        var snapshot = Begin(_doubles);
-        foreach (var fs in snapshot.Filesystems)
+        lock (_gate)
         {
-            _doubles.Add(new Measurement<double>(
-                fs.Utilization,
-                new(Tag.Device, fs.Device),
-                new(Tag.MountPoint, fs.MountPoint),
-                new(Tag.FilesystemType, fs.Type)));
-        }
+            var snapshot = Begin(Doubles);
+            foreach (var fs in snapshot.Filesystems)
+            {
+                Doubles.Add(new Measurement<double>(
+                    fs.Utilization,
+                    new(Tag.Device, fs.Device),
+                    new(Tag.MountPoint, fs.MountPoint),
+                    new(Tag.FilesystemType, fs.Type)));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveNetwork(NetworkField field)
     {
-        var snapshot = Begin(_longs);
-        foreach (var nic in snapshot.Networks)
+        lock (_gate)
         {
-            var (received, transmitted) = field switch
+            var snapshot = Begin(Longs);
+            foreach (var nic in snapshot.Networks)
             {
-                NetworkField.Bytes => (nic.ReceiveBytes, nic.TransmitBytes),
-                NetworkField.Packets => (nic.ReceivePackets, nic.TransmitPackets),
-                NetworkField.Errors => (nic.ReceiveErrors, nic.TransmitErrors),
-                _ => (nic.ReceiveDropped, nic.TransmitDropped),
-            };
-            var field2 = NetworkBase + ((int)field * 2);
-            _longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2, received), new(Tag.Interface, nic.Interface), Tag.Receive));
-            _longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2 + 1, transmitted), new(Tag.Interface, nic.Interface), Tag.Transmit));
-        }
+                var (received, transmitted) = field switch
+                {
+                    NetworkField.Bytes => (nic.ReceiveBytes, nic.TransmitBytes),
+                    NetworkField.Packets => (nic.ReceivePackets, nic.TransmitPackets),
+                    NetworkField.Errors => (nic.ReceiveErrors, nic.TransmitErrors),
+                    _ => (nic.ReceiveDropped, nic.TransmitDropped),
+                };
+                var field2 = NetworkBase + ((int)field * 2);
+                Longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2, received), new(Tag.Interface, nic.Interface), Tag.Receive));
+                Longs.Add(new Measurement<long>(_origins.SinceStart(nic.Interface, field2 + 1, transmitted), new(Tag.Interface, nic.Interface), Tag.Transmit));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<double>> ObserveUptime()
     {
-        var snapshot = Begin(_doubles);
-        if (snapshot.HasUptime)
+        lock (_gate)
         {
-            _doubles.Add(new Measurement<double>(snapshot.UptimeSeconds));
-        }
+            var snapshot = Begin(Doubles);
+            if (snapshot.HasUptime)
+            {
+                Doubles.Add(new Measurement<double>(snapshot.UptimeSeconds));
+            }
 
-        return _doubles;
+            return Doubles;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveProcessCount()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.HasProcessCount)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(snapshot.ProcessCount));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.HasProcessCount)
+            {
+                Longs.Add(new Measurement<long>(snapshot.ProcessCount));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveProcessesCreated()
     {
-        var snapshot = Begin(_longs);
-        if (snapshot.ProcessesCreated >= 0)
+        lock (_gate)
         {
-            _longs.Add(new Measurement<long>(_origins.SinceStart(ProcessesKey, 0, snapshot.ProcessesCreated)));
-        }
+            var snapshot = Begin(Longs);
+            if (snapshot.ProcessesCreated >= 0)
+            {
+                Longs.Add(new Measurement<long>(_origins.SinceStart(ProcessesKey, 0, snapshot.ProcessesCreated)));
+            }
 
-        return _longs;
+            return Longs;
+        }
     }
 
     private HostSnapshot Begin<T>(List<Measurement<T>> list)
