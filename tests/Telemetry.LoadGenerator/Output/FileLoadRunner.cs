@@ -136,13 +136,13 @@ public sealed class FileLoadRunner
             _writer.Write(_options.Formatter.FileHeader(now));
         }
 
-        var full = Path.GetFullPath(rotated);
+        summary.Rotations++;
+        var kept = Math.Min(summary.Rotations, _options.RotateKeep);
+        var full = Path.GetFullPath(_options.Path) + "." + kept;
         if (!summary.Files.Contains(full))
         {
             summary.Files.Add(full);
         }
-
-        summary.Rotations++;
     }
 
     private async Task CloseAsync()
