@@ -42,6 +42,12 @@ M = {
     "collector_queue": "telemetry.collector.queue.points",
 }
 
+# Per host, the mean number of host-metric points per minute over the last 5 one-minute buckets: 0 means
+# the host was seen earlier in the range but has been silent for 5 minutes. (InfluxQL pushes an outer
+# time condition into a subquery, so "last point older than 5 minutes" cannot be written directly.)
+SILENT_HOSTS = ('SELECT moving_average(count("value"), 5) AS "points" FROM "system.cpu.utilization" '
+                'WHERE $timeFilter GROUP BY time(1m), "host" fill(0)')
+
 HTTP_FILTER = '"host" =~ /^$host$/ AND "service" =~ /^$service$/ AND "vhost" =~ /^$vhost$/ AND $timeFilter'
 HOST_FILTER = '"host" =~ /^$host$/ AND $timeFilter'
 
@@ -374,10 +380,13 @@ def pipeline_health():
                         unit="short", custom=TS, options=LEGEND))
     panels.append(lay.row("Hosts"))
     panels.append(panel(lay, "table", "Hosts silent for 5 minutes",
-                        [target("A", f"SELECT \"last\" AS \"last_value\" FROM (SELECT last(\"value\") AS \"last\" FROM \"{M['cpu']}\" WHERE time > now() - 7d GROUP BY \"host\") WHERE time < now() - 5m GROUP BY \"host\"", fmt="table")],
+                        [target("A", SILENT_HOSTS, fmt="time_series")],
                         w=12, h=8,
-                        desc="Hosts that sent host metrics in the last 7 days but none in the last 5 minutes; Time is when each was last heard from.",
-                        transformations=[{"id": "organize", "options": {"excludeByName": {"last_value": True}, "renameByName": {"Time": "last seen"}}}],
+                        desc="Hosts that sent host metrics earlier in the range but none in the last 5 one-minute buckets (moving average of the per-minute point count is 0).",
+                        transformations=[{"id": "reduce", "options": {"mode": "seriesToRows", "reducers": ["lastNotNull"], "includeTimeField": False}},
+                                         {"id": "filterByValue", "options": {"type": "include", "match": "all",
+                                                                             "filters": [{"fieldName": "Last *", "config": {"id": "equal", "options": {"value": 0}}}]}},
+                                         {"id": "organize", "options": {"renameByName": {"Field": "host", "Last *": "points per minute, last 5 min"}}}],
                         options={"showHeader": True, "cellHeight": "sm"}))
     panels.append(panel(lay, "table", "Last report per host",
                         [target("A", f"SELECT last(\"value\") AS \"last_value\" FROM \"{M['cpu']}\" WHERE $timeFilter GROUP BY \"host\"", fmt="table")],
