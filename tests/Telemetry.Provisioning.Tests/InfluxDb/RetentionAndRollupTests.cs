@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Telemetry.TestKit;
+
+namespace Telemetry.Provisioning.Tests.InfluxDb;
+
+/// <summary>
+/// packaging/influxdb/apply.sh against a real influxd: retention policies, continuous queries, and the
+/// rollups the continuous queries write. The rollup test runs the real CQ definitions inside influxd; only
+/// their schedule is shortened (RESAMPLE EVERY 1m -> EVERY 1s, same GROUP BY time(1m) and FOR 10m) so the
+/// test need not wait for a minute boundary.
+/// </summary>
+public partial class RetentionAndRollupTests
+{
+    private static async Task<(int Code, string Out, string Err)> ApplyAsync(PrivateInfluxd? influx, params string[] extra)
+    {
+        string[] url = influx is null ? [] : ["--url", influx.Url.ToString().TrimEnd('/')];
+        var start = new ProcessStartInfo("bash", [RepositoryFiles.Influx("apply.sh"), .. url, .. extra])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static HashSet<string> CqNamesInIql() =>
+        CqName().Matches(File.ReadAllText(RepositoryFiles.Influx("telemetry.iql"))).Select(m => m.Groups[1].Value).ToHashSet();
+
+    private static async Task<Dictionary<string, (string Duration, bool Default)>> PoliciesAsync(PrivateInfluxd influx, string db = "telemetry")
+    {
+        var rows = await influx.RowsAsync($"SHOW RETENTION POLICIES ON \"{db}\"", db);
+        return rows.ToDictionary(r => r.Values["name"].GetString()!, r => (r.Values["duration"].GetString()!, r.Values["default"].GetBoolean()));
+    }
+
+    private static async Task<HashSet<string>> CqsAsync(PrivateInfluxd influx, string db = "telemetry")
+    {
+        var result = await influx.QueryAsync("SHOW CONTINUOUS QUERIES");
+        var names = new HashSet<string>();
+        foreach (var series in result.GetProperty("series").EnumerateArray())
+        {
+            if (series.GetProperty("name").GetString() == db && series.TryGetProperty("values", out var values))
+            {
+                foreach (var v in values.EnumerateArray())
+                {
+                    names.Add(v[0].GetString()!);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public async Task Apply_creates_raw_7d_default_rollup_90d_and_every_continuous_query_and_a_second_run_changes_nothing()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        var first = await ApplyAsync(influx);
+        Assert.True(first.Code == 0, first.Err);
+        var expectedCqs = CqNamesInIql();
+        Assert.Contains("cq_http_requests_1m", expectedCqs);
+        Assert.Contains("cq_system_cpu_utilization_1m", expectedCqs);
+
+        var policies = await PoliciesAsync(influx);
+        Assert.Equal(("168h0m0s", true), policies["raw"]);
+        Assert.Equal(("2160h0m0s", false), policies["rollup_90d"]);
+        Assert.Equal(expectedCqs, await CqsAsync(influx));
+
+        var second = await ApplyAsync(influx);
+        Assert.True(second.Code == 0, second.Err);
+        Assert.Equal(policies, await PoliciesAsync(influx));
+        Assert.Equal(expectedCqs, await CqsAsync(influx));
+    }
+
+    [Fact]
+    public async Task Apply_restores_a_retention_policy_someone_changed_and_honours_another_database_name()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        Assert.Equal(0, (await ApplyAsync(influx, "--database", "web_logs")).Code);
+        await influx.QueryAsync("ALTER RETENTION POLICY \"raw\" ON \"web_logs\" DURATION 3d");
+        await influx.QueryAsync("ALTER RETENTION POLICY \"rollup_90d\" ON \"web_logs\" DEFAULT");
+        var again = await ApplyAsync(influx, "--database", "web_logs");
+        Assert.True(again.Code == 0, again.Err);
+        var policies = await PoliciesAsync(influx, "web_logs");
+        Assert.Equal(("168h0m0s", true), policies["raw"]);
+        Assert.False(policies["rollup_90d"].Default);
+        Assert.Equal(CqNamesInIql(), await CqsAsync(influx, "web_logs"));
+        var databases = await influx.QueryAsync("SHOW DATABASES");
+        Assert.DoesNotContain("\"telemetry\"", databases.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_fails_naming_the_statement_InfluxDB_refused()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        using var dir = new TempDirectory("provisioning-iql");
+        var iql = dir.Combine("bad.iql");
+        await File.WriteAllTextAsync(iql, "CREATE DATABASE \"telemetry\";\nCREATE RETENTION POLICY \"raw\" ON \"telemetry\" DURATION 7x REPLICATION 1;\n");
+        var (code, _, err) = await ApplyAsync(influx, "--iql", iql);
+        Assert.NotEqual(0, code);
+        Assert.Contains("DURATION 7x", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_fails_when_no_influxdb_answers()
+    {
+        var (code, _, err) = await ApplyAsync(null, "--url", $"http://127.0.0.1:{FreePort.Get()}");
+        Assert.NotEqual(0, code);
+        Assert.Contains("no InfluxDB answering", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Continuous_queries_roll_requests_and_host_metrics_up_to_one_minute_points_with_the_raw_counts()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        using var dir = new TempDirectory("provisioning-iql");
+        var fastIql = dir.Combine("fast.iql");
+        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"));
+        Assert.Contains("RESAMPLE EVERY 1m FOR 10m", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(fastIql, text.Replace("RESAMPLE EVERY 1m FOR 10m", "RESAMPLE EVERY 1s FOR 10m", StringComparison.Ordinal));
+        var applied = await ApplyAsync(influx, "--iql", fastIql);
+        Assert.True(applied.Code == 0, applied.Err);
+
+        // Two complete minutes in the past: web-1 in the first, web-2 in the second.
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
+        var minute1 = now.AddMinutes(-4);
+        var minute2 = now.AddMinutes(-3);
+        var lines = new StringBuilder();
+        var expected = new Dictionary<(string Host, string Class), long>();
+        var expectedBytes = new Dictionary<string, long>();
+        var n = 0;
+        void Add(string host, DateTimeOffset minute, int status, int count, string method = "GET")
+        {
+            var cls = status / 100 + "xx";
+            for (var i = 0; i < count; i++)
+            {
+                var t = minute.AddMilliseconds(++n * 37 % 59_000 + i);
+                lines.Append(CultureInfo.InvariantCulture, $"http_requests,host={host},service=nginx,vhost=www.example.test,method={method},status={status},status_class={cls} status_code={status}i,bytes=100i,duration=0.25,path=\"/x\" {PrivateInfluxd.Ns(t)}\n");
+            }
+
+            expected[(host, cls)] = expected.GetValueOrDefault((host, cls)) + count;
+            expectedBytes[host] = expectedBytes.GetValueOrDefault(host) + (100L * count);
+        }
+
+        Add("web-1", minute1, 200, 30);
+        Add("web-1", minute1, 301, 5);
+        Add("web-1", minute1, 404, 7, "POST");
+        Add("web-1", minute1, 503, 3);
+        Add("web-2", minute2, 200, 10);
+        Add("web-2", minute2, 500, 4);
+        for (var s = 0; s < 60; s += 10)
+        {
+            lines.Append(CultureInfo.InvariantCulture, $"system.cpu.utilization,host=web-1,cpu.mode=user value={(s / 10 % 2 == 0 ? "0.2" : "0.4")} {PrivateInfluxd.Ns(minute1.AddSeconds(s))}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"system.network.io,host=web-1,network.io.direction=receive value=1000 {PrivateInfluxd.Ns(minute1.AddSeconds(s))}\n");
+        }
+
+        await influx.WriteAsync("telemetry", lines.ToString());
+
+        List<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> rows = [];
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            rows = await influx.RowsAsync("SELECT sum(\"requests\") AS \"requests\", sum(\"bytes\") AS \"bytes\", sum(\"duration_count\") AS \"n\", sum(\"duration_sum\") AS \"d\" FROM \"rollup_90d\".\"http_requests_1m\" GROUP BY \"host\", \"status_class\"", "telemetry");
+            if (rows.Sum(r => r.Values["requests"].GetInt64()) == 59)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        var actual = rows.ToDictionary(r => (r.Tags["host"], r.Tags["status_class"]), r => r.Values["requests"].GetInt64());
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+        Assert.All(rows, r => Assert.Equal(r.Values["requests"].GetInt64(), r.Values["n"].GetInt64()));
+        Assert.All(rows, r => Assert.Equal(0.25 * r.Values["n"].GetInt64(), r.Values["d"].GetDouble(), 6));
+        Assert.Equal(expectedBytes["web-1"], rows.Where(r => r.Tags["host"] == "web-1").Sum(r => r.Values["bytes"].GetInt64()));
+
+        // One point per minute and tag set, at the minute's start.
+        var perMinute = await influx.RowsAsync("SELECT \"requests\" FROM \"rollup_90d\".\"http_requests_1m\" WHERE \"host\" = 'web-1' AND \"status\" = '404'", "telemetry");
+        Assert.Equal(minute1.ToUnixTimeMilliseconds() * 1_000_000, Assert.Single(perMinute).Values["time"].GetInt64());
+        Assert.Equal(7, perMinute[0].Values["requests"].GetInt64());
+        Assert.Equal("POST", (await influx.RowsAsync("SELECT \"requests\" FROM \"rollup_90d\".\"http_requests_1m\" WHERE \"status\" = '404' GROUP BY \"method\"", "telemetry")).Single().Tags["method"]);
+
+        // Gauges: mean per minute; delta sums: sum per minute; tags kept.
+        var cpu = await WaitForAsync(influx, "SELECT \"value\" FROM \"rollup_90d\".\"system.cpu.utilization\" GROUP BY \"host\", \"cpu.mode\"");
+        Assert.Equal(("web-1", "user"), (cpu.Tags["host"], cpu.Tags["cpu.mode"]));
+        Assert.Equal(0.3, cpu.Values["value"].GetDouble(), 6);
+        var net = await WaitForAsync(influx, "SELECT \"value\" FROM \"rollup_90d\".\"system.network.io\" GROUP BY \"network.io.direction\"");
+        Assert.Equal(6000, net.Values["value"].GetDouble(), 6);
+    }
+
+    private static async Task<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> WaitForAsync(PrivateInfluxd influx, string query)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var rows = await influx.RowsAsync(query, "telemetry");
+            if (rows.Count > 0)
+            {
+                return Assert.Single(rows);
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("no rollup for: " + query);
+    }
+
+    [GeneratedRegex("CREATE CONTINUOUS QUERY \"([a-z0-9_]+)\"")]
+    private static partial Regex CqName();
+}
