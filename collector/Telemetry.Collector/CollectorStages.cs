@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Telemetry.Collector.Mapping;
+using Telemetry.Collector.Writing;
 
 namespace Telemetry.Collector;
 
@@ -14,7 +16,7 @@ public static class CollectorStages
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        // Wired at integration: services.AddInfluxDbWriting(configuration.GetSection("influxdb"));
-        //                       services.AddMapping(configuration);
+        services.AddInfluxDbWriting(configuration.GetSection("influxdb"));
+        services.AddMapping(configuration);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Agent.Configuration;
-using Telemetry.Agent.Telemetry;
+using Telemetry.Agent.Observability;
 
 namespace Telemetry.Agent.Delivery;
 

@@ -83,7 +83,7 @@ public sealed class ExportPipeline : IExportPipeline
             if (mapped.Error is not null)
             {
                 _meters.Rejected(signal, "invalid", mapped.Received);
-                Log.RequestRefused(_logger, signal, mapped.Error);
+                Mapping.Log.RequestRefused(_logger, signal, mapped.Error);
                 return ExportResult.Invalid(mapped.Error);
             }
 
@@ -111,7 +111,7 @@ public sealed class ExportPipeline : IExportPipeline
                         (null, { } w) => written.Rejected + " points refused by InfluxDB: " + w,
                         _ => rejected + " records rejected",
                     };
-                    Log.RecordsRejected(_logger, signal, rejected, message);
+                    Mapping.Log.RecordsRejected(_logger, signal, rejected, message);
                     return ExportResult.Partial(rejected, message);
                 case WriteStatus.Overloaded:
                     return ExportResult.Overloaded(written.Error ?? "the write queue is full", written.RetryAfter ?? DefaultOverloadedRetry);

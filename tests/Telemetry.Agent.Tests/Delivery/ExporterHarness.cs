@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Telemetry.Agent.Configuration;
 using Telemetry.Agent.Delivery;
-using Telemetry.Agent.Telemetry;
+using Telemetry.Agent.Observability;
 
 namespace Telemetry.Agent.Tests.Delivery;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Telemetry.Agent.Telemetry;
+namespace Telemetry.Agent.Observability;
 
 /// <summary>
 /// Resource attributes of the agent's metrics until <c>Resources.HostResource</c> (host detection) is wired in:

@@ -7,7 +7,7 @@ using OpenTelemetry.Resources;
 using Telemetry.Agent.Configuration;
 using Telemetry.Agent.Delivery;
 
-namespace Telemetry.Agent.Telemetry;
+namespace Telemetry.Agent.Observability;
 
 /// <summary>
 /// The OpenTelemetry <c>MeterProvider</c> of the agent: the meters <c>Telemetry.Agent</c> (self-telemetry),

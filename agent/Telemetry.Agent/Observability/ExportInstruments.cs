@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Telemetry.Agent.Delivery;
 
-namespace Telemetry.Agent.Telemetry;
+namespace Telemetry.Agent.Observability;
 
 /// <summary>
 /// The exporter's self-metrics on the <c>Telemetry.Agent</c> meter (created through <see cref="IMeterFactory"/>,
