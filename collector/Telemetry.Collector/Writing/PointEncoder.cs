@@ -14,7 +14,7 @@ namespace Telemetry.Collector.Writing;
 /// <item>measurement, tag keys, tag values, field keys: <c>,</c> <c>=</c> and space are escaped (InfluxDB 1.6.7
 /// unescapes all three in every one of these positions, measurement included);</item>
 /// <item>string field values: <c>"</c> and <c>\</c> are escaped, everything else (newlines too) is written raw;</item>
-/// <item>a tag value InfluxDB cannot store (it contains CR/LF, or ends in a backslash, which InfluxDB reads as
+/// <item>a tag value InfluxDB cannot store (it contains CR, LF or NUL, or ends in a backslash, which InfluxDB reads as
 /// escaping the separator after it) is written as the string field <c>&lt;key&gt;_raw</c> instead, so nothing is lost;</item>
 /// <item>names (measurement, keys) are schema, not data: control characters become <c>_</c>, a backslash
 /// followed by a separator or ending the name gets <c>_</c> after it, a measurement starting with <c>#</c> (a comment line to InfluxDB)
@@ -247,9 +247,10 @@ public sealed class PointEncoder : IDisposable
 
     /// <summary>True when InfluxDB stores <paramref name="value"/> unchanged as a tag value. InfluxDB 1.x takes
     /// any separator preceded by a backslash as escaped, so a value ending in a backslash (whatever the length
-    /// of the run) would swallow the separator after it; CR and LF end the line.</summary>
+    /// of the run) would swallow the separator after it; CR and LF end the line; NUL is stored, but InfluxQL's
+    /// GROUP BY uses it as its own separator and then files points under the wrong series (seen on 1.6.7).</summary>
     public static bool IsStorableTagValue(ReadOnlySpan<byte> value) =>
-        value.IndexOfAny((byte)'\n', (byte)'\r') < 0 && (value.IsEmpty || value[^1] != (byte)'\\');
+        value.IndexOfAny((byte)'\n', (byte)'\r', (byte)0) < 0 && (value.IsEmpty || value[^1] != (byte)'\\');
 
     private bool StartField(ReadOnlySpan<byte> key)
     {

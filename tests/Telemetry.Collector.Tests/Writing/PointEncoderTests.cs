@@ -77,6 +77,7 @@ public sealed class PointEncoderTests
     [Theory]
     [InlineData("a\\\\", "m n=1i,vhost_raw=\"a\\\\\\\\\" 5\n")]
     [InlineData("line\nbreak", "m n=1i,vhost_raw=\"line\nbreak\" 5\n")]
+    [InlineData("nul\0", "m n=1i,vhost_raw=\"nul\0\" 5\n")]
     [InlineData("a\\,b", "m,vhost=a\\\\,b n=1i 5\n")]
     public void Tag_values_InfluxDB_cannot_hold_go_to_raw_fields_and_others_stay_tags(string value, string expected)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Collector.Writing;
 using Telemetry.TestKit.InfluxDb;
 using static Telemetry.Collector.Tests.Writing.WritingTestKit;
@@ -14,12 +15,15 @@ public sealed class WriterMetricsTests
         await using var fake = new RecordingInfluxListener();
         fake.Enqueue(HttpStatusCode.ServiceUnavailable, "busy");
         fake.Enqueue(HttpStatusCode.BadRequest, "partial write: field type conflict: input field \"v\" on measurement \"m\" is type string, already exists as type float dropped=1");
-        var metrics = new WriterMetrics(MeterFactory);
+        // A meter factory of its own: other tests write on meters named Telemetry.Collector at the same time.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var metrics = new WriterMetrics(factory);
         var seen = new Dictionary<string, double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == WriterMetrics.MeterName)
+            if (instrument.Meter.Name == WriterMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
