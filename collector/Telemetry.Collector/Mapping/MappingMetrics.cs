@@ -9,8 +9,12 @@ namespace Telemetry.Collector.Mapping;
 /// metric data points found in Export requests;</item>
 /// <item><c>telemetry.collector.points.mapped</c> (tag <c>measurement</c> = http_requests|logs|metrics):
 /// points produced;</item>
-/// <item><c>telemetry.collector.records.rejected</c> (tags <c>signal</c>, <c>reason</c> =
-/// invalid|limit|mapping|storage): records not stored, by cause;</item>
+/// <item><c>telemetry.collector.mapping.rejected</c> (tags <c>signal</c>, <c>reason</c> = invalid|mapping): records
+/// the mapping refused: <c>invalid</c> counts every record of a request refused whole (undecodable, over
+/// <c>limits.max_records_per_request</c>), <c>mapping</c> single records (over
+/// <c>limits.max_attributes_per_record</c>, nothing storable). What InfluxDB refuses is counted by the writer
+/// (<c>telemetry.collector.points.rejected</c>), what is reported to clients by the receiver
+/// (<c>telemetry.collector.records.rejected</c>);</item>
 /// <item><c>telemetry.collector.strings.truncated</c>: string values cut at <c>limits.max_string_length</c>.</item>
 /// </list>
 /// </summary>
@@ -28,7 +32,7 @@ public sealed class MappingMetrics
         var meter = meterFactory.Create(MeterName);
         _received = meter.CreateCounter<long>("telemetry.collector.records.received", "{record}", "Log records and metric data points received in Export requests.");
         _mapped = meter.CreateCounter<long>("telemetry.collector.points.mapped", "{point}", "Points produced by mapping, by measurement kind.");
-        _rejected = meter.CreateCounter<long>("telemetry.collector.records.rejected", "{record}", "Records or data points not stored, by signal and reason.");
+        _rejected = meter.CreateCounter<long>("telemetry.collector.mapping.rejected", "{record}", "Log records and data points refused by the mapping, by signal and reason.");
         _truncated = meter.CreateCounter<long>("telemetry.collector.strings.truncated", "{value}", "String values cut at limits.max_string_length.");
     }
 

@@ -97,7 +97,6 @@ public sealed class ExportPipeline : IExportPipeline
             switch (written.Status)
             {
                 case WriteStatus.Written:
-                    _meters.Rejected(signal, "storage", written.Rejected);
                     var rejected = (long)mapped.Rejected + written.Rejected;
                     if (rejected == 0)
                     {

@@ -27,6 +27,11 @@ public sealed class PointEncoder : IDisposable
 {
     private static ReadOnlySpan<byte> RawSuffix => "_raw"u8;
 
+    /// <summary>Bytes that send a name or tag value down the byte-by-byte path: separators, backslash,
+    /// control characters.</summary>
+    private static readonly SearchValues<byte> NeedsEscaping = SearchValues.Create(
+        ",= \\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F"u8);
+
     private readonly LineBuffer _output;
     private readonly LineBuffer _deferred = new(256);
     private int _pointStart = -1;
@@ -348,6 +353,13 @@ public sealed class PointEncoder : IDisposable
         {
             // A line starting with '#' is a comment to InfluxDB: the point would vanish without an error.
             output.Write((byte)'_');
+        }
+
+        if (!value.ContainsAny(NeedsEscaping))
+        {
+            // The common case (host names, methods, routes, attribute keys): nothing to escape or replace.
+            output.Write(value);
+            return;
         }
 
         for (var i = 0; i < value.Length; i++)

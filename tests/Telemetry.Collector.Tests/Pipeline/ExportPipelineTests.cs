@@ -135,7 +135,7 @@ public sealed class ExportPipelineTests
     [Fact]
     public async Task Mapping_metrics_count_received_mapped_and_rejected()
     {
-        var (pipeline, _, services) = Build(new WriteResult(WriteStatus.Written, 1, "bad"));
+        var (pipeline, _, services) = Build(new WriteResult(WriteStatus.Written, 1, "bad"), new() { ["limits:max_attributes_per_record"] = "12" });
         using var _s = services;
         var measurements = new List<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
@@ -163,14 +163,17 @@ public sealed class ExportPipelineTests
         var plain = Record(Time);
         plain.Body = new OpenTelemetry.Proto.Common.V1.AnyValue { StringValue = "hello" };
 
-        await pipeline.ExportLogsAsync(Bytes(Request(Record(Time, AccessLogAttributes()), plain)), CancellationToken.None);
+        var tooMany = Record(Time, Enumerable.Range(0, 13).Select(i => Attr("a" + i, (long)i)).ToArray());
+        await pipeline.ExportLogsAsync(Bytes(Request(Record(Time, AccessLogAttributes()), plain, tooMany)), CancellationToken.None);
+        await pipeline.ExportLogsAsync(new byte[] { 0x0A, 0x01 }, CancellationToken.None);
 
         long Sum(string name, string? tag = null, string? value = null) =>
             measurements.Where(m => m.Instrument == name && (tag is null || (string?)m.Tags[tag] == value)).Sum(m => m.Value);
-        Assert.Equal(2, Sum("telemetry.collector.records.received"));
+        Assert.Equal(3, Sum("telemetry.collector.records.received"));
         Assert.Equal(1, Sum("telemetry.collector.points.mapped", "measurement", "http_requests"));
         Assert.Equal(1, Sum("telemetry.collector.points.mapped", "measurement", "logs"));
-        Assert.Equal(1, Sum("telemetry.collector.records.rejected", "reason", "storage"));
+        Assert.Equal(1, Sum("telemetry.collector.mapping.rejected", "reason", "mapping"));
+        Assert.Equal(1, measurements.Count(m => m.Instrument == "telemetry.collector.mapping.rejected"));
     }
 
     [Fact]
