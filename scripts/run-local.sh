@@ -8,17 +8,20 @@
 # collector. Everything it starts, it stops; its data lives in the one directory it prints.
 #
 # usage: scripts/run-local.sh [--duration SECONDS (default 120; 0 = until Ctrl-C)] [--rate LINES/S (default 1000)]
-#                             [--dir DIR] [--keep]
+#                             [--mode http|file] [--dir DIR]
+# --mode http (default): the load goes through nginx, which writes the log. --mode file: the load generator
+# appends nginx-format lines to the log itself (for rates beyond what nginx sustains next to everything
+# else on a small machine); nginx still runs, unused.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-duration=120 rate=1000 dir="" keep=0
+duration=120 rate=1000 dir="" mode=http
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
-    --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --mode) mode=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run-local.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +55,7 @@ cleanup() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
   [ -f "$dir/nginx/nginx.pid" ] && kill "$(cat "$dir/nginx/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
-  if [ "$keep" -eq 0 ]; then echo "== stopped everything; data kept in $dir (delete it when done)"; fi
+  echo "== stopped everything; data kept in $dir (delete it when done)"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -127,8 +130,17 @@ CONF
 "$agent_bin" run --config "$dir/agent.yaml" >"$dir/logs/agent.log" 2>&1 &
 agent_pid=$!; pids+=($agent_pid)
 
-echo "== load: $rate requests/s for ${duration}s (0 = until Ctrl-C) through nginx"
-loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16)
+case "$mode" in
+  http)
+    echo "== load: $rate requests/s for ${duration}s (0 = until Ctrl-C) through nginx"
+    loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16)
+    probe=(--probe-url "http://127.0.0.1:$web/probe") ;;
+  file)
+    echo "== load: $rate lines/s for ${duration}s (0 = until Ctrl-C) appended to the log"
+    loadgen_args=(file --out "$dir/nginx/access.log" --format nginx --preset timed --rate "$rate")
+    probe=(--probe-file "$dir/nginx/access.log") ;;
+  *) echo "run-local.sh: --mode http|file, got '$mode'" >&2; exit 2 ;;
+esac
 if [ "$duration" -gt 0 ]; then loadgen_args+=(--duration "${duration}s"); else loadgen_args+=(--duration 86400s); fi
 # Own process group (set -m): Ctrl-C reaches the watcher, which then stops the load with SIGINT so that
 # the load generator still prints its summary.
@@ -141,7 +153,7 @@ echo "== Grafana: point a data source at http://127.0.0.1:$influx_http (database
 echo "   packaging/grafana/ with TELEMETRY_INFLUXDB_URL=http://127.0.0.1:$influx_http (docs/dashboards.md)"
 status=0
 "$watch_bin" watch --influx "http://127.0.0.1:$influx_http" --access-log "$dir/nginx/access.log" \
-  --probe-url "http://127.0.0.1:$web/probe" --duration "$duration" \
+  "${probe[@]}" --duration "$duration" \
   --expected "$dir/loadgen-summary.json" --summary-out "$dir/summary.json" \
   --process "agent=$agent_pid" --process "collector=$collector_pid" --stop-pid "$loadgen_pid" || status=$?
 echo "== summary written to $dir/summary.json"

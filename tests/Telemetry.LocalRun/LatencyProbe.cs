@@ -6,9 +6,10 @@ namespace Telemetry.LocalRun;
 
 /// <summary>
 /// Measures end-to-end latency the way a user feels it: a request with a unique id goes to the web server
-/// (which appends its access-log line), then InfluxDB is polled until the point with that id is queryable.
+/// (which appends its access-log line) - or, without a web server, the line is appended to the log in nginx's
+/// "timed" format - then InfluxDB is polled until the point with that id is queryable.
 /// </summary>
-internal sealed class LatencyProbe(HttpClient http, InfluxQueries influx, Uri target, string runId)
+internal sealed class LatencyProbe(HttpClient http, InfluxQueries influx, Uri? target, string? appendTo, string runId)
 {
     private readonly ConcurrentBag<double> _latencies = new();
     private int _sent;
@@ -41,14 +42,21 @@ internal sealed class LatencyProbe(HttpClient http, InfluxQueries influx, Uri ta
         var rid = $"probe-{runId}-{n}";
         var sentAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        try
+        if (appendTo is not null)
         {
-            using var response = await http.GetAsync(new Uri(target, $"?rid={rid}"), ct).ConfigureAwait(false);
+            AppendLine(appendTo, rid, sentAt);
         }
-        catch (HttpRequestException)
+        else
         {
-            Interlocked.Increment(ref _lost);
-            return;
+            try
+            {
+                using var response = await http.GetAsync(new Uri(target!, $"?rid={rid}"), ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref _lost);
+                return;
+            }
         }
 
         var where = $"\"query\" =~ {InfluxQueries.RidRegex(rid)} AND {InfluxQueries.Since(sentAt.AddSeconds(-2))}";
@@ -64,6 +72,15 @@ internal sealed class LatencyProbe(HttpClient http, InfluxQueries influx, Uri ta
         }
 
         Interlocked.Increment(ref _lost);
+    }
+
+    // One write with O_APPEND: the line lands whole between the load generator's lines.
+    private static void AppendLine(string path, string rid, DateTimeOffset at)
+    {
+        var time = at.ToString("dd/MMM/yyyy:HH:mm:ss +0000", System.Globalization.CultureInfo.InvariantCulture);
+        var line = $"127.0.0.1 - - [{time}] \"GET /probe?rid={rid} HTTP/1.1\" 200 3 \"-\" \"telemetry-probe\" 0.000 {rid} localhost\n";
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(System.Text.Encoding.UTF8.GetBytes(line));
     }
 
     public static double Percentile(IReadOnlyCollection<double> values, double p)

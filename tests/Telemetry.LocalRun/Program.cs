@@ -20,6 +20,8 @@ log.Refresh();
 var logStart = log.Lines;
 var samplers = options.Processes.Select(p => new ProcessSampler(p.Name, p.Pid)).ToList();
 var cpuStart = samplers.ToDictionary(s => s.Name, s => { s.Refresh(); return s.CpuSeconds; });
+// RSS after the first minute and at the end: "memory flat" under sustained load means these stay close.
+var rssAtOneMinute = new Dictionary<string, long>(StringComparer.Ordinal);
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -28,7 +30,9 @@ if (options.Duration > TimeSpan.Zero)
     stop.CancelAfter(options.Duration);
 }
 
-var probe = options.ProbeUrl is null ? null : new LatencyProbe(http, influx, options.ProbeUrl, options.RunId);
+var probe = options.ProbeUrl is null && options.ProbeFile is null
+    ? null
+    : new LatencyProbe(http, influx, options.ProbeUrl, options.ProbeFile, options.RunId);
 var probing = probe?.RunAsync(TimeSpan.FromMilliseconds(500), stop.Token) ?? Task.CompletedTask;
 var since = InfluxQueries.Since(start.AddSeconds(-5));
 
@@ -43,6 +47,11 @@ async Task<(long Generated, long Stored)> ReportAsync()
     var now = DateTimeOffset.UtcNow;
     var rate = (stored - lastStored) / Math.Max(0.001, (now - lastAt).TotalSeconds);
     (lastStored, lastAt) = (stored, now);
+    if (now - start >= TimeSpan.FromMinutes(1))
+    {
+        samplers.ForEach(s => rssAtOneMinute.TryAdd(s.Name, s.RssBytes));
+    }
+
     var p50 = probe is null ? double.NaN : LatencyProbe.Percentile(probe.Latencies, 50);
     var procs = string.Join(" ", samplers.Select(s => $"{s.Name}={s.RssBytes / 1048576.0:F0}MB"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -113,7 +122,7 @@ if (probe is not null)
 foreach (var s in samplers)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{s.Name}: {s.CpuSeconds - cpuStart[s.Name]:F1} CPU-seconds, peak RSS {s.PeakRssBytes / 1048576.0:F1} MB"));
+        $"{s.Name}: {s.CpuSeconds - cpuStart[s.Name]:F1} CPU-seconds, peak RSS {s.PeakRssBytes / 1048576.0:F1} MB, RSS after 1 min {rssAtOneMinute.GetValueOrDefault(s.Name) / 1048576.0:F1} MB, at the end {s.RssBytes / 1048576.0:F1} MB"));
 }
 
 if (options.SummaryOut is not null)
@@ -145,6 +154,8 @@ if (options.SummaryOut is not null)
     {
         json.WriteNumber($"{s.Name}_cpu_seconds", s.CpuSeconds - cpuStart[s.Name]);
         json.WriteNumber($"{s.Name}_peak_rss_bytes", s.PeakRssBytes);
+        json.WriteNumber($"{s.Name}_rss_after_1min_bytes", rssAtOneMinute.GetValueOrDefault(s.Name));
+        json.WriteNumber($"{s.Name}_rss_end_bytes", s.RssBytes);
     }
 
     json.WriteEndObject();

@@ -7,6 +7,7 @@ internal sealed record WatchOptions(
     string Database,
     string AccessLog,
     Uri? ProbeUrl,
+    string? ProbeFile,
     TimeSpan Duration,
     string RunId,
     string? Expected,
@@ -18,7 +19,7 @@ internal sealed record WatchOptions(
 {
     public const string Usage = """
         usage: telemetry-localrun watch --influx URL --access-log PATH [--database telemetry]
-                 [--probe-url URL] [--duration SECONDS (0: until Ctrl-C)] [--run-id ID]
+                 [--probe-url URL | --probe-file ACCESS_LOG] [--duration SECONDS (0: until Ctrl-C)] [--run-id ID]
                  [--expected by-class.json] [--summary-out summary.json] [--process name=pid ...]
                  [--progress SECONDS] [--drain SECONDS] [--stop-pid PID (the load generator)]
         exit code 0 when nothing was lost or duplicated and the per-class counts match --expected.
@@ -33,7 +34,7 @@ internal sealed record WatchOptions(
 
         Uri? influx = null, probe = null;
         string database = "telemetry", runId = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        string? log = null, expected = null, summary = null;
+        string? log = null, expected = null, summary = null, probeFile = null;
         var duration = TimeSpan.Zero;
         int progress = 2, drain = 30;
         var processes = new List<(string, int)>();
@@ -47,6 +48,7 @@ internal sealed record WatchOptions(
                 case "--database": database = Next(); break;
                 case "--access-log": log = Next(); break;
                 case "--probe-url": probe = new Uri(Next()); break;
+                case "--probe-file": probeFile = Next(); break;
                 case "--duration": duration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--run-id": runId = Next(); break;
                 case "--expected": expected = Next(); break;
@@ -64,6 +66,6 @@ internal sealed record WatchOptions(
 
         return influx is null || log is null
             ? null
-            : new WatchOptions(influx, database, log, probe, duration, runId, expected, summary, processes, progress, drain, stopPid);
+            : new WatchOptions(influx, database, log, probe, probeFile, duration, runId, expected, summary, processes, progress, drain, stopPid);
     }
 }
