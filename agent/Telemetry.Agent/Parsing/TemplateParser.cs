@@ -56,6 +56,13 @@ internal sealed class TemplateParser : ILogParser
             {
                 end = line.Length;
             }
+            else if (i + 2 == steps.Length && steps[i + 1].Literal is { } closing && line.Length - closing.Length >= pos
+                && line.EndsWith(closing))
+            {
+                // The last field before the closing literal (the user agent in combined) runs to the line's
+                // end: a quote the server did not escape (nginx escape=none) cannot cut it short.
+                end = line.Length - closing.Length;
+            }
             else if (steps[i + 1].Literal is { } next)
             {
                 end = FindLiteral(line, pos, next, escaped, out escaped);

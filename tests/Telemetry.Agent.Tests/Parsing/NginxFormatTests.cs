@@ -113,4 +113,12 @@ public class NginxFormatTests
         var sink = Parser("main").Record("1.1.1.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / HTTP/1.1\" 200 0 \"-\" \"ua\" \"9.9.9.9\"");
         Assert.Equal("9.9.9.9", sink.Str("http.request.header.x-forwarded-for"));
     }
+
+    [Fact]
+    public void Unescaped_quote_in_the_last_quoted_field_stays_in_the_value()
+    {
+        var sink = Parser("log_format raw escape=none '$remote_addr \"$request\" $status \"$http_user_agent\"';")
+            .Record("1.1.1.1 \"GET / HTTP/1.1\" 200 \"Mozilla \"x\" y\"");
+        Assert.Equal("Mozilla \"x\" y", sink.Str("user_agent.original"));
+    }
 }
