@@ -7,14 +7,20 @@ using Telemetry.Agent.Batching;
 using Telemetry.Agent.Checkpoints;
 using Telemetry.Agent.Configuration;
 using Telemetry.Agent.Delivery;
+using Telemetry.Agent.HostMetrics;
 using Telemetry.Agent.Metrics;
 using Telemetry.Agent.Parsing;
+using Telemetry.Agent.Resources;
 
 namespace Telemetry.Agent;
 
 /// <summary>The agent's host: options, the log pipeline's stages, export, host metrics.</summary>
 public static class AgentApp
 {
+    /// <summary>Compiles a source's format (<see cref="LogFormatFactory"/>); throws <see cref="LogFormatException"/>.</summary>
+    public static ILogFormat CompileFormat(SourceOptions source) =>
+        LogFormatFactory.Create(source.Format, source.LogFormat, source.JsonFields);
+
     /// <summary>Builds the host from loaded configuration. Returns null and fills <paramref name="problems"/> on a config error.</summary>
     public static IHost? Build(
         ConfigurationManager configuration,
@@ -57,14 +63,14 @@ public static class AgentApp
         services.AddSingleton(sp => new CheckpointStore(options.StateDir, sp.GetRequiredService<TimeProvider>(), options.ForgetAfter, sp.GetRequiredService<ILogger<CheckpointStore>>()));
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
+
+        // Test seams first: the stages below register with TryAdd, so a test's ILogExporter wins.
         configureServices?.Invoke(services, configuration);
+        services.AddOtlpExport(configuration.GetSection("collector"));
+        services.AddHostMetrics(configuration.GetSection("host_metrics"));
         return builder.Build();
     }
 
     /// <summary>Resource attributes of every log record (the source's name replaces service.name).</summary>
-    public static IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes() =>
-    [
-        new("host.name", Environment.MachineName),
-        new("service.name", "telemetry-agent"),
-    ];
+    public static IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes() => HostResource.Detect().Attributes;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Telemetry.Agent.Batching;
 using Telemetry.Agent.Configuration;
 using Telemetry.Agent.Parsing;
@@ -25,6 +26,8 @@ public static class AgentAppCommands
         var command = args.Length > 0 ? args[0] : "";
         switch (command)
         {
+            case "parse":
+                return ParseCommand(args);
             case "run":
             case "check":
                 break;
@@ -56,13 +59,13 @@ public static class AgentAppCommands
         }
 
         var problems = new List<string>();
-        if (command == "check")
+        using var host = AgentApp.Build(configuration, formats, problems, configureServices);
+        if (host is not null)
         {
-            return Check(configuration, formats, stdout, stderr);
+            ValidateStages(host, problems);
         }
 
-        using var host = AgentApp.Build(configuration, formats, problems, configureServices);
-        if (host is null)
+        if (host is null || problems.Count > 0)
         {
             foreach (var problem in problems)
             {
@@ -72,8 +75,40 @@ public static class AgentAppCommands
             return ConfigError;
         }
 
+        if (command == "check")
+        {
+            return Check(configuration, formats, stdout, stderr);
+        }
+
         await host.RunAsync();
         return 0;
+    }
+
+    /// <summary>Hands <c>parse</c> to <see cref="Cli.ParseCommand"/> with the process's own streams.</summary>
+    private static int ParseCommand(string[] args)
+    {
+        using var stdin = Console.OpenStandardInput();
+        using var stdout = Console.OpenStandardOutput();
+        return Cli.ParseCommand.Run(args[1..], stdin, stdout, Console.Error);
+    }
+
+    /// <summary>The other stages' options (collector, host_metrics) validate on start; ask them now so a
+    /// bad value is one line and exit code 2, not a stack trace.</summary>
+    private static void ValidateStages(IHost host, List<string> problems)
+    {
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+            _ = host.Services.GetRequiredService<IOptions<HostMetricsOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add(e.Message);
+        }
     }
 
     /// <summary>Validates, compiles each format, and prints each source with the files its globs match now.</summary>

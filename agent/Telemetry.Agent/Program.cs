@@ -1,9 +1,4 @@
 using Telemetry.Agent;
-using Telemetry.Agent.Tailing;
 
-// telemetry-agent run|check --config agent.yaml ; telemetry-agent parse --format ... (see AgentAppCommands)
-return await AgentAppCommands.RunAsync(
-    args,
-    Console.Out,
-    Console.Error,
-    source => new RawLineFormat(source.Format));
+// telemetry-agent run|check --config agent.yaml | parse --format ... (see AgentAppCommands)
+return await AgentAppCommands.RunAsync(args, Console.Out, Console.Error, AgentApp.CompileFormat);

@@ -11,4 +11,7 @@ namespace Telemetry.Agent.Checkpoints;
 /// <param name="Offset">Byte offset just past the last delivered line.</param>
 /// <param name="Path">Where the file was last seen (informational; files are matched by identity).</param>
 /// <param name="SeenUnixSeconds">When the file was last seen, for pruning.</param>
-public readonly record struct Checkpoint(FileIdentity Identity, Fingerprint Fingerprint, long Offset, string Path, long SeenUnixSeconds);
+/// <param name="Salt">The file's timestamp salt (see <see cref="Encoders.LineTimestamp"/>), kept so lines re-read
+/// after a restart land on the same points even when the salt was inherited (a copytruncate copy) or changed
+/// (after a truncation).</param>
+public readonly record struct Checkpoint(FileIdentity Identity, Fingerprint Fingerprint, long Offset, string Path, long SeenUnixSeconds, ulong Salt);

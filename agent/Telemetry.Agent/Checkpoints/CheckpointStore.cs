@@ -75,7 +75,8 @@ public sealed class CheckpointStore
                 {
                     var identity = new FileIdentity(file.GetProperty("device").GetUInt64(), file.GetProperty("index").GetUInt64());
                     var fingerprint = new Fingerprint(file.GetProperty("fingerprint_bytes").GetInt32(), ulong.Parse(file.GetProperty("fingerprint").GetString()!, System.Globalization.NumberStyles.HexNumber));
-                    _entries[identity] = new Checkpoint(identity, fingerprint, file.GetProperty("offset").GetInt64(), file.GetProperty("path").GetString() ?? "", file.GetProperty("seen").GetInt64());
+                    var salt = file.TryGetProperty("salt", out var saltValue) ? ulong.Parse(saltValue.GetString()!, System.Globalization.NumberStyles.HexNumber) : identity.Salt;
+                    _entries[identity] = new Checkpoint(identity, fingerprint, file.GetProperty("offset").GetInt64(), file.GetProperty("path").GetString() ?? "", file.GetProperty("seen").GetInt64(), salt);
                 }
             }
         }
@@ -199,6 +200,7 @@ public sealed class CheckpointStore
                     json.WriteNumber("offset", c.Offset);
                     json.WriteString("path", c.Path);
                     json.WriteNumber("seen", c.SeenUnixSeconds);
+                    json.WriteString("salt", c.Salt.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
                     json.WriteEndObject();
                 }
 

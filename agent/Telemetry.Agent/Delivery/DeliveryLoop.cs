@@ -87,7 +87,7 @@ public sealed class DeliveryLoop
                 Interlocked.Decrement(ref _inFlight);
             }
 
-            _metrics.ExportDuration(_time.GetElapsedTime(started));
+            _metrics.DeliveryDuration(_time.GetElapsedTime(started));
             var rejected = ack.Status == ExportAckStatus.Rejected ? batch.Records : Math.Clamp(ack.RejectedRecords, 0, batch.Records);
             if (rejected > 0)
             {
@@ -116,7 +116,7 @@ public sealed class DeliveryLoop
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                _metrics.Retried(1);
+                _metrics.DeliveryFailed(1);
                 Log.ExportFailed(_logger, batch.Records, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
             }

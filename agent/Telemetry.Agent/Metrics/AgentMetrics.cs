@@ -37,10 +37,10 @@ public sealed class AgentMetrics : IDisposable
         _recordsShipped = _meter.CreateCounter<long>("telemetry.agent.lines.shipped", "{record}", "Log records handed to the exporter");
         _recordsAcknowledged = _meter.CreateCounter<long>("telemetry.agent.lines.acknowledged", "{record}", "Log records the collector acknowledged as stored");
         _recordsRejected = _meter.CreateCounter<long>("telemetry.agent.lines.rejected", "{record}", "Log records the collector refused for good (partial success or invalid request): the only counted loss of delivered lines");
-        _retries = _meter.CreateCounter<long>("telemetry.agent.export.retries", "{retry}", "Export attempts retried after a transient failure");
+        _retries = _meter.CreateCounter<long>("telemetry.agent.delivery.failures", "{failure}", "Exports that failed with an unexpected exception (the batch is tried again)");
         _truncations = _meter.CreateCounter<long>("telemetry.agent.files.truncations", "{truncation}", "Files found shorter than their read position (copytruncate); reading restarted at 0");
         _bytesLost = _meter.CreateCounter<long>("telemetry.agent.bytes.lost", "By", "Bytes never read because a file was deleted or truncated before the agent reached them");
-        _exportDuration = _meter.CreateHistogram<double>("telemetry.agent.export.duration", "s", "Time from handing a batch to the exporter until the collector's final answer, retries included");
+        _exportDuration = _meter.CreateHistogram<double>("telemetry.agent.delivery.duration", "s", "Time from handing a batch to the exporter until the collector's final answer, retries included (one attempt: telemetry.agent.export.duration)");
         _meter.CreateObservableGauge("telemetry.agent.file.lag", () => _lag?.Invoke() ?? [], "By", "Bytes between the read position and the end of each tailed file");
         _meter.CreateObservableGauge("telemetry.agent.files.tracked", () => _filesTracked?.Invoke() ?? 0, "{file}", "Files being tailed (including rotated files still draining)");
         _meter.CreateObservableGauge("telemetry.agent.checkpoint.age", () => _checkpointAge?.Invoke() ?? 0, "s", "Seconds since the checkpoint file was last written with new progress");
@@ -63,13 +63,13 @@ public sealed class AgentMetrics : IDisposable
 
     public void RecordsRejected(long n) => _recordsRejected.Add(n);
 
-    public void Retried(long n) => _retries.Add(n);
+    public void DeliveryFailed(long n) => _retries.Add(n);
 
     public void Truncated() => _truncations.Add(1);
 
     public void BytesLost(long n) => _bytesLost.Add(n);
 
-    public void ExportDuration(TimeSpan elapsed) => _exportDuration.Record(elapsed.TotalSeconds);
+    public void DeliveryDuration(TimeSpan elapsed) => _exportDuration.Record(elapsed.TotalSeconds);
 
     /// <summary>Connects the observable gauges to the tailer's state.</summary>
     public void Observe(Func<IEnumerable<Measurement<long>>> lag, Func<int> filesTracked, Func<double> checkpointAge, Func<int> batchesInFlight)

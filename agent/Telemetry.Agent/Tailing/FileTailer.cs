@@ -227,8 +227,10 @@ public sealed class FileTailer : IDisposable
         var length = RandomAccess.GetLength(handle);
         var start = 0L;
         var skipPartial = false;
+        var salt = identity.Salt;
         if (_checkpoints.TryGet(identity, out var checkpoint) && checkpoint.Fingerprint.Matches(handle))
         {
+            salt = checkpoint.Salt;
             if (checkpoint.Offset > length)
             {
                 _metrics.Truncated();
@@ -250,7 +252,15 @@ public sealed class FileTailer : IDisposable
                 _checkpoints.Remove(identity);
             }
 
-            if (startup && !source.Options.StartAtBeginning)
+            if (FindCopyOrigin(handle, identity, length) is { } origin)
+            {
+                // A copytruncate copy of a file being read: continue where the original was, with its salt,
+                // so lines read from both land on the same points.
+                start = origin.Offset;
+                salt = origin.Salt;
+                Log.CopyDetected(_logger, path, origin.Path, start);
+            }
+            else if (startup && !source.Options.StartAtBeginning)
             {
                 start = length;
                 skipPartial = length > 0 && !EndsWithNewline(handle, length);
@@ -259,12 +269,71 @@ public sealed class FileTailer : IDisposable
             Log.FileOpened(_logger, path, source.Name, start);
         }
 
-        var file = new TailedFile(source, path, handle, identity, start, skipPartial, _checkpoints, _time, _options.MaxLineBytes);
+        var file = new TailedFile(source, path, handle, identity, start, skipPartial, salt, _checkpoints, _time, _options.MaxLineBytes);
         lock (_files)
         {
             _files.Add(identity, file);
             _order.Add(file);
         }
+    }
+
+    /// <summary>Where a truncated file was, so a copy of it found later continues from there.</summary>
+    private readonly record struct CopyOrigin(Fingerprint Fingerprint, long Offset, ulong Salt, string Path, long At);
+
+    private readonly List<CopyOrigin> _truncated = [];
+
+    private void RememberTruncated(TailedFile file)
+    {
+        var fingerprint = file.Fingerprint;
+        if (!fingerprint.IsComplete)
+        {
+            return;
+        }
+
+        _truncated.RemoveAll(o => _time.GetElapsedTime(o.At) > TimeSpan.FromMinutes(10));
+        if (_truncated.Count >= 64)
+        {
+            _truncated.RemoveAt(0);
+        }
+
+        _truncated.Add(new CopyOrigin(fingerprint, file.ResumableOffset, file.Salt, file.Path, _time.GetTimestamp()));
+    }
+
+    /// <summary>A new file whose first 1024 bytes equal those of a file being read (or just truncated) is
+    /// its copy (logrotate copytruncate, when the glob also matches the copy).</summary>
+    private CopyOrigin? FindCopyOrigin(Microsoft.Win32.SafeHandles.SafeFileHandle handle, FileIdentity identity, long length)
+    {
+        if (length < Fingerprint.Length)
+        {
+            return null;
+        }
+
+        var head = Fingerprint.Compute(handle, Fingerprint.Length);
+        if (head is not { } fingerprint)
+        {
+            return null;
+        }
+
+        lock (_files)
+        {
+            foreach (var file in _order)
+            {
+                if (file.Identity != identity && file.Fingerprint == fingerprint && file.ResumableOffset <= length)
+                {
+                    return new CopyOrigin(fingerprint, file.ResumableOffset, file.Salt, file.Path, 0);
+                }
+            }
+        }
+
+        for (var i = _truncated.Count - 1; i >= 0; i--)
+        {
+            if (_truncated[i].Fingerprint == fingerprint && _truncated[i].Offset <= length)
+            {
+                return _truncated[i];
+            }
+        }
+
+        return null;
     }
 
     private static bool EndsWithNewline(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
@@ -296,6 +365,7 @@ public sealed class FileTailer : IDisposable
                 {
                     _metrics.Truncated();
                     Log.FileTruncated(_logger, file.Path, file.ReadOffset, length);
+                    RememberTruncated(file);
                     file.RestartAtZero();
                 }
 
@@ -373,7 +443,7 @@ public sealed class FileTailer : IDisposable
             return;
         }
 
-        var origin = new RecordOrigin(file.Label, lineOffset, file.Identity.Salt, _observedNanos);
+        var origin = new RecordOrigin(file.Label, lineOffset, file.Salt, _observedNanos);
         _encoder.Begin(origin);
         var result = file.Parser.Parse(line, _encoder);
         switch (result.Status)

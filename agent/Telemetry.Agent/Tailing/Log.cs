@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "No file-system events for {Directory} ({Reason}); polling only")]
     public static partial void WatcherUnavailable(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "{Path} is a copy of {Original} (copytruncate): reading it from offset {Offset}")]
+    public static partial void CopyDetected(ILogger logger, string path, string original, long offset);
 }

@@ -29,8 +29,9 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
     private bool _skipping;
     private Fingerprint _fingerprint;
 
-    public TailedFile(TailSource source, string path, SafeFileHandle handle, FileIdentity identity, long startOffset, bool skipFirstPartialLine, CheckpointStore checkpoints, TimeProvider time, int maxLineBytes)
+    public TailedFile(TailSource source, string path, SafeFileHandle handle, FileIdentity identity, long startOffset, bool skipFirstPartialLine, ulong salt, CheckpointStore checkpoints, TimeProvider time, int maxLineBytes)
     {
+        Salt = salt;
         Source = source;
         Handle = handle;
         Identity = identity;
@@ -48,6 +49,22 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
     }
 
     public TailSource Source { get; }
+
+    /// <summary>Mixed into record timestamps (<see cref="Encoders.LineTimestamp"/>): the identity's salt, or the
+    /// salt of the file this one is a copy of, changed at each truncation.</summary>
+    public ulong Salt { get; private set; }
+
+    /// <summary>The fingerprint taken so far (complete once the file had 1024 bytes).</summary>
+    public Fingerprint Fingerprint
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _fingerprint;
+            }
+        }
+    }
 
     public SafeFileHandle Handle { get; }
 
@@ -98,6 +115,8 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
         _skipping = false;
         ResumableOffset = 0;
         Acks.Restart(0);
+        // New content: lines at the old offsets must not land on the old lines' instants.
+        Salt = new FileIdentity(Salt, 0x7472756E63617465UL).Salt;
         lock (_sync)
         {
             _fingerprint = default;
@@ -264,7 +283,7 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
                 fingerprint = _fingerprint;
             }
 
-            _checkpoints.Set(new Checkpoint(Identity, fingerprint, committed, Path, _time.GetUtcNow().ToUnixTimeSeconds()));
+            _checkpoints.Set(new Checkpoint(Identity, fingerprint, committed, Path, _time.GetUtcNow().ToUnixTimeSeconds(), Salt));
         }
     }
 

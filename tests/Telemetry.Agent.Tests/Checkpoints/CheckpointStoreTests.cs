@@ -17,8 +17,8 @@ public sealed class CheckpointStoreTests
         using var dir = new TempDirectory();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var store = Store(dir.Path, time);
-        var a = new Checkpoint(new FileIdentity(2049, 123456789012), new Fingerprint(1024, 0xfedcba9876543210), 4242, "/var/log/nginx/access.log", 1_700_000_000);
-        var b = new Checkpoint(new FileIdentity(7, 8), new Fingerprint(10, 1), 10, "/x \"quoted\"", 1_700_000_000);
+        var a = new Checkpoint(new FileIdentity(2049, 123456789012), new Fingerprint(1024, 0xfedcba9876543210), 4242, "/var/log/nginx/access.log", 1_700_000_000, 0xabcdef0123456789UL);
+        var b = new Checkpoint(new FileIdentity(7, 8), new Fingerprint(10, 1), 10, "/x \"quoted\"", 1_700_000_000, 0xabcdef0123456789UL);
         store.Set(a);
         store.Set(b);
         Assert.True(store.Save());
@@ -38,7 +38,7 @@ public sealed class CheckpointStoreTests
     {
         using var dir = new TempDirectory();
         var store = Store(dir.Path);
-        var a = new Checkpoint(new FileIdentity(1, 2), new Fingerprint(1024, 3), 99, "/a", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var a = new Checkpoint(new FileIdentity(1, 2), new Fingerprint(1024, 3), 99, "/a", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 7);
         store.Set(a);
         store.Save();
         // A crash in the middle of the next save leaves half a temp file behind.
@@ -72,8 +72,8 @@ public sealed class CheckpointStoreTests
         using var dir = new TempDirectory();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var store = Store(dir.Path, time);
-        var gone = new Checkpoint(new FileIdentity(1, 1), default, 1, "/gone", 1_700_000_000);
-        var alive = new Checkpoint(new FileIdentity(1, 2), default, 1, "/alive", 1_700_000_000);
+        var gone = new Checkpoint(new FileIdentity(1, 1), default, 1, "/gone", 1_700_000_000, 0xabcdef0123456789UL);
+        var alive = new Checkpoint(new FileIdentity(1, 2), default, 1, "/alive", 1_700_000_000, 0xabcdef0123456789UL);
         store.Set(gone);
         store.Set(alive);
         time.Advance(TimeSpan.FromHours(23));

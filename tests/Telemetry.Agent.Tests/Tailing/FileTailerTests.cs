@@ -93,6 +93,34 @@ public sealed class FileTailerTests
     }
 
     [Fact]
+    public async Task Copytruncate_copy_matched_by_the_glob_continues_where_the_original_was_with_the_same_timestamps()
+    {
+        using var dir = new TempDirectory();
+        var exporter = new FakeExporter();
+        await using var agent = new PipelineHarness(dir, exporter, glob: "access.log*");
+        PipelineHarness.Append(agent.Log(), 0, 300);
+        await agent.DeliveredAsync(300);
+        exporter.Stall();
+        PipelineHarness.Append(agent.Log(), 300, 200); // not yet read (or read but unacknowledged) when rotated
+        File.Copy(agent.Log(), agent.Log("access.log.1"));
+        using (new FileStream(agent.Log(), FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+        {
+        }
+
+        PipelineHarness.Append(agent.Log(), 500, 50);
+        exporter.Release();
+        await agent.DeliveredAsync(550);
+        await Task.Delay(500);
+        // Lines read from both the original and its copy are the same records at the same instants,
+        // so InfluxDB stores each once: distinct (rid, time) pairs are what counts.
+        var points = exporter.Records()
+            .Select(r => (Rid: r.Attributes.Single(a => a.Key == "rid").Value.IntValue, r.TimeUnixNano))
+            .Distinct().ToList();
+        Assert.Equal(points.Count, points.Select(p => p.Rid).Distinct().Count());
+        PipelineHarness.AssertExactlyOnce(Range(0, 550), [.. points.Select(p => p.Rid)]);
+    }
+
+    [Fact]
     public async Task Partial_last_line_waits_for_its_newline()
     {
         using var dir = new TempDirectory();
@@ -184,7 +212,7 @@ public sealed class FileTailerTests
         var identity = FileIdentity.OfPath(path)!.Value;
         var store = new CheckpointStore(dir.Combine("state"), TimeProvider.System, TimeSpan.FromDays(1), Microsoft.Extensions.Logging.Abstractions.NullLogger<CheckpointStore>.Instance);
         // A checkpoint left by an earlier file that had this device+inode but other first bytes.
-        store.Set(new Checkpoint(identity, new Fingerprint(64, 0x1234), 1000, "/old/file", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000).ToUnixTimeSeconds()));
+        store.Set(new Checkpoint(identity, new Fingerprint(64, 0x1234), 1000, "/old/file", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000).ToUnixTimeSeconds(), identity.Salt));
         store.Save();
 
         var exporter = new FakeExporter();
