@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Telemetry.Agent.Configuration;
 using Telemetry.Agent.Delivery;
+using Telemetry.Agent.Resources;
 
 namespace Telemetry.Agent.Observability;
 
@@ -15,7 +16,8 @@ namespace Telemetry.Agent.Observability;
 /// by the SDK's OTLP exporter over gRPC to <c>collector.endpoint</c> every <c>collector.metrics_interval</c>, with
 /// DELTA temporality (the collector writes each interval's increase; an agent restart does not produce a
 /// negative step). The exporter's HttpClient uses the same TLS trust, client certificate and bearer token as
-/// the log exporter (<see cref="OtlpGrpcChannelFactory.CreateHandlerChain"/>).
+/// the log exporter (<see cref="OtlpGrpcChannelFactory.CreateHandlerChain"/>). The resource is
+/// <see cref="HostResource"/>, the same host identity the log records carry.
 /// </summary>
 public static class AgentTelemetry
 {
@@ -27,7 +29,7 @@ public static class AgentTelemetry
     public static IServiceCollection AddAgentMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddAttributes(AgentResource.Attributes))
+            .ConfigureResource(resource => resource.AddAttributes(HostResource.Detect().Attributes))
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterNames)
                 .AddOtlpExporter(ExporterName, static (_, _) => { }));

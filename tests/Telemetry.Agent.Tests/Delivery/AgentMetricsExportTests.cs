@@ -48,6 +48,8 @@ public sealed class AgentMetricsExportTests
         var resource = collector.State.Metrics.First().ResourceMetrics[0].Resource.Attributes;
         Assert.Contains(resource, a => a.Key == "service.name" && a.Value.StringValue == "telemetry-agent");
         Assert.Contains(resource, a => a.Key == "host.name" && a.Value.StringValue == Environment.MachineName);
+        Assert.Contains(resource, a => a.Key == "service.instance.id" && a.Value.StringValue.Length > 0);
+        Assert.Contains(resource, a => a.Key == "os.type");
     }
 
     [Fact]
