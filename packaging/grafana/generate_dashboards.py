@@ -31,15 +31,17 @@ M = {
     "lines_read": "telemetry.agent.lines.read",
     "lines_acked": "telemetry.agent.lines.acknowledged",
     "lines_malformed": "telemetry.agent.lines.malformed",
-    "lag": "telemetry.agent.lag",
+    "lag": "telemetry.agent.file.lag",
     "retries": "telemetry.agent.export.retries",
-    "agent_queue": "telemetry.agent.queue.depth",
+    "agent_queue": "telemetry.agent.batches.in_flight",
     "received": "telemetry.collector.records.received",
     "written": "telemetry.collector.points.written",
     "rejected": "telemetry.collector.records.rejected",
     "write_duration": "telemetry.collector.write.duration",
-    "write_errors": "telemetry.collector.write.errors",
-    "collector_queue": "telemetry.collector.queue.points",
+    "write_errors": "telemetry.collector.points.failed",
+    "points_rejected": "telemetry.collector.points.rejected",
+    "write_retries": "telemetry.collector.write.retries",
+    "collector_queue": "telemetry.collector.write.queue_depth",
 }
 
 # Per host, the mean number of host-metric points per minute over the last 5 one-minute buckets: 0 means
@@ -354,13 +356,13 @@ def pipeline_health():
                          target("C", rate(M["lines_malformed"], '"host"', None, rp="raw"), alias="$tag_host malformed")],
                         unit="short", custom=TS, options=LEGEND))
     panels.append(panel(lay, "timeseries", "Bytes behind (lag)",
-                        [target("A", mean(M["lag"], '"host"', rp="raw", fn="max"), alias="$tag_host")],
+                        [target("A", f"SELECT sum(\"lag\") FROM (SELECT max(\"value\") AS \"lag\" FROM \"raw\".\"{M['lag']}\" WHERE {HOST_FILTER} GROUP BY time($__interval), \"host\", \"log.file.path\") WHERE $timeFilter GROUP BY time($__interval), \"host\" fill(none)", alias="$tag_host")],
                         unit="bytes", custom=TS, options=LEGEND,
-                        desc="Bytes appended to the tailed files that the collector has not acknowledged yet."))
+                        desc="Bytes between the agent's read position and the end of its tailed files, summed over the files of each host."))
     panels.append(panel(lay, "timeseries", "Export retries",
                         [target("A", rate(M["retries"], '"host"', None, rp="raw"), alias="$tag_host")],
                         unit="short", custom=TS, options=LEGEND))
-    panels.append(panel(lay, "timeseries", "Agent queue depth",
+    panels.append(panel(lay, "timeseries", "Agent batches in flight",
                         [target("A", mean(M["agent_queue"], '"host"', rp="raw", fn="max"), alias="$tag_host")],
                         unit="short", custom=TS, options=LEGEND))
     panels.append(lay.row("Collectors"))
@@ -376,7 +378,9 @@ def pipeline_health():
                         [target("A", mean(M["collector_queue"], '"host"', rp="raw", fn="max", where="$timeFilter"), alias="$tag_host")],
                         unit="short", custom=TS, options=LEGEND))
     panels.append(panel(lay, "timeseries", "InfluxDB write errors",
-                        [target("A", rate(M["write_errors"], '"host"', None, rp="raw", where="$timeFilter"), alias="$tag_host")],
+                        [target("A", rate(M["write_errors"], '"host"', None, rp="raw", where="$timeFilter"), alias="$tag_host failed (InfluxDB unavailable)"),
+                         target("B", rate(M["points_rejected"], '"host"', None, rp="raw", where="$timeFilter"), alias="$tag_host rejected by InfluxDB"),
+                         target("C", rate(M["write_retries"], '"host"', None, rp="raw", where="$timeFilter"), alias="$tag_host write retries")],
                         unit="short", custom=TS, options=LEGEND))
     panels.append(lay.row("Hosts"))
     panels.append(panel(lay, "table", "Hosts silent for 5 minutes",

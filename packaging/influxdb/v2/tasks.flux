@@ -52,7 +52,7 @@ option task = {name: "telemetry_host_metrics_1m", every: 1m, offset: 10s}
 from(bucket: "telemetry")
     |> range(start: -10m)
     |> filter(fn: (r) => r._field == "value")
-    |> filter(fn: (r) => r._measurement =~ /^system\.(cpu\.utilization|memory\.(usage|utilization)|cpu\.load_average\..*|filesystem\.(usage|utilization)|paging\.usage|processes\.count)$/)
+    |> filter(fn: (r) => r._measurement =~ /^system\.(cpu\.utilization|memory\.(usage|utilization)|cpu\.load_average\..*|filesystem\.(usage|utilization)|paging\.usage|process\.count)$/)
     |> aggregateWindow(every: 1m, fn: mean, createEmpty: false)
     |> to(bucket: "telemetry_rollup_90d")
 

@@ -119,17 +119,17 @@ public sealed class SyntheticTelemetryFixture : IAsyncLifetime
                     lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.{name},{h} value=10 {t}\n");
                 }
 
-                lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.lag,{h} value=2048 {t}\n");
-                lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.queue.depth,{h} value=3 {t}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.file.lag,{h},log.file.path=/var/log/nginx/access.log value=2048 {t}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.batches.in_flight,{h} value=3 {t}\n");
             }
 
             var c = "host=collector-1,service=telemetry-collector";
-            foreach (var name in new[] { "records.received", "points.written", "records.rejected", "write.errors" })
+            foreach (var name in new[] { "records.received", "points.written", "records.rejected", "points.failed", "points.rejected", "write.retries" })
             {
                 lines.Append(CultureInfo.InvariantCulture, $"telemetry.collector.{name},{c} value=20 {t}\n");
             }
 
-            lines.Append(CultureInfo.InvariantCulture, $"telemetry.collector.queue.points,{c} value=7 {t}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"telemetry.collector.write.queue_depth,{c} value=7 {t}\n");
             lines.Append(CultureInfo.InvariantCulture, $"telemetry.collector.write.duration,{c} count=5i,sum=0.05,min=0.001,max=0.02,p50=0.008,p90=0.015,p99=0.019 {t}\n");
         }
 

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using Telemetry.LoadGenerator.Formats;
+using Telemetry.LoadGenerator.Output;
+using Telemetry.LoadGenerator.Pacing;
+using Telemetry.LoadGenerator.Reporting;
+using Telemetry.LoadGenerator.Traffic;
+using Telemetry.Provisioning.Tests.Grafana;
+using Telemetry.Provisioning.Tests.InfluxDb;
+using Telemetry.TestKit;
+
+namespace Telemetry.Provisioning.Tests.Pipeline;
+
+/// <summary>
+/// The real pipeline: telemetry-loadgen (file mode, nginx "timed" format, 10 minutes of traffic) ->
+/// telemetry-agent (tailing, host metrics, self-metrics every second) -> telemetry-collector -> influxd
+/// provisioned by apply.sh (CQs on a 1 s schedule). Then every panel, variable and alert query of the
+/// provisioning files, expanded as Grafana would for the last 15 minutes, runs against that influxd.
+/// </summary>
+public class PipelinePanelQueryTests
+{
+    /// <summary>
+    /// Queries whose measurement only gets points when something goes wrong (a counter nobody incremented
+    /// is not exported at all): they must run without error, and may be empty.
+    /// </summary>
+    private static readonly string[] EmptyWhenHealthy =
+    [
+        "telemetry.agent.lines.malformed", "telemetry.agent.export.retries", "telemetry.collector.points.failed",
+        "telemetry.collector.points.rejected", "telemetry.collector.write.retries", "telemetry.collector.records.rejected",
+        "system.network.errors",
+    ];
+
+    [Fact(Skip = "main's agent does not register ILogExporter yet (AgentApp lacks AddOtlpExport: 'CannotResolveService, ILogExporter' at start); un-skip when the agent wiring lands")]
+    public async Task Every_provisioned_query_returns_data_from_the_real_pipeline_and_stat_panels_match_the_load_generator()
+    {
+        using var dir = new TempDirectory("pipeline-panels");
+        await using var influx = await PrivateInfluxd.StartAsync();
+        var iql = dir.Combine("fast.iql");
+        await File.WriteAllTextAsync(iql, (await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"))).Replace("RESAMPLE EVERY 1m", "RESAMPLE EVERY 1s", StringComparison.Ordinal));
+        await using (var apply = PipelineShell.Run("bash", RepositoryFiles.Influx("apply.sh"), "--url", influx.Url.ToString().TrimEnd('/'), "--iql", iql))
+        {
+            Assert.True(await apply.WaitAsync() == 0, apply.Output);
+        }
+
+        // 10 minutes of traffic ending now, written before the agent starts (start_at: beginning).
+        var log = dir.Combine("access.log");
+        var summary = await new FileLoadRunner(
+            new FileRunOptions
+            {
+                Path = log,
+                Formatter = new NginxLineFormatter(NginxLineFormatter.Timed),
+                Traffic = new TrafficOptions { Seed = 77, RunId = "panels", Rate3xx = 0.1, Rate4xx = 0.1, Rate5xx = 0.05 },
+                Schedule = new RateSchedule { Rate = 4 },
+                Count = 2_400,
+                Pace = "none",
+                Start = DateTimeOffset.UtcNow.AddMinutes(-10),
+            },
+            TimeProvider.System).RunAsync(CancellationToken.None);
+
+        var grpc = FreePort.Get();
+        var http = FreePort.Get();
+        await File.WriteAllTextAsync(dir.Combine("collector.yaml"), $"""
+            receiver:
+              grpc_endpoint: "127.0.0.1:{grpc}"
+              http_endpoint: "127.0.0.1:{http}"
+            influxdb:
+              url: "{influx.Url.ToString().TrimEnd('/')}"
+              database: telemetry
+            self_metrics:
+              interval: 00:00:01
+            """);
+        await File.WriteAllTextAsync(dir.Combine("agent.yaml"), $"""
+            state_dir: "{dir.Combine("state")}"
+            collector:
+              endpoint: "http://127.0.0.1:{grpc}"
+              insecure: true
+              metrics_interval: 00:00:01
+            sources:
+              - name: nginx
+                format: nginx
+                log_format: '{summary.LogFormat}'
+                paths: ["{log}"]
+                start_at: beginning
+            host_metrics:
+              enabled: true
+              interval: 00:00:01
+            """);
+
+        await using var collector = PipelineProcess.Start("collector/Telemetry.Collector", "telemetry-collector", "--config", dir.Combine("collector.yaml"));
+        await using var agent = PipelineProcess.Start("agent/Telemetry.Agent", "telemetry-agent", "run", "--config", dir.Combine("agent.yaml"));
+        string Diagnostics() => $"\n--- collector\n{collector.Output}\n--- agent\n{agent.Output}";
+
+        await WaitForAsync(influx, "SELECT count(\"status_code\") FROM \"http_requests\"", v => v == summary.Total, "every generated line as a point" , Diagnostics);
+        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"system.cpu.utilization\"", v => v >= 3, "host metrics", Diagnostics);
+        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"telemetry.agent.lines.read\"", v => v >= 1, "agent self-metrics", Diagnostics);
+        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"telemetry.collector.points.written\"", v => v >= 1, "collector self-metrics", Diagnostics);
+        await WaitForAsync(influx, "SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\"", v => v == summary.Total, "the request rollup", Diagnostics);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few more metric exports, so rates over 10 s buckets have points
+
+        var now = DateTimeOffset.UtcNow;
+        GrafanaMacroExpander Expander(TimeSpan? range, params (string, string[])[] selected)
+        {
+            var e = new GrafanaMacroExpander { From = now - (range ?? TimeSpan.FromMinutes(15)), To = now };
+            foreach (var name in new[] { "host", "service", "vhost" })
+            {
+                e.RegexVariables.Add(name);
+                e.AllValues[name] = ".*";
+                e.Variables[name] = ["$__all"];
+            }
+
+            e.Variables["rp"] = ["raw"];
+            foreach (var (name, values) in selected)
+            {
+                e.Variables[name] = values;
+            }
+
+            return e;
+        }
+
+        var empty = new List<string>();
+        foreach (var query in ProvisionedQuery.All())
+        {
+            var text = Expander(query.RelativeRange).Expand(query.Query, query.PanelInterval);
+            JsonElement result;
+            try
+            {
+                result = await influx.QueryAsync(text, "telemetry");
+            }
+            catch (InvalidOperationException ex)
+            {
+                Assert.Fail($"{query}: InfluxDB refused it: {ex.Message}");
+                throw;
+            }
+
+            var hasData = result.TryGetProperty("series", out var series) && series.EnumerateArray()
+                .SelectMany(s => s.GetProperty("values").EnumerateArray())
+                .Any(row => row.EnumerateArray().Skip(1).Any(v => v.ValueKind is JsonValueKind.Number or JsonValueKind.String));
+            if (!hasData && !EmptyWhenHealthy.Any(m => query.Query.Contains('"' + m + '"', StringComparison.Ordinal)))
+            {
+                empty.Add($"{query}: {text}");
+            }
+        }
+
+        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + Diagnostics());
+
+        // Stat panels: the same 3xx/4xx/5xx counts the load generator reported, for All and for the one host.
+        var hostVar = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "$host");
+        var hosts = (await influx.RowsAsync(hostVar.Query, "telemetry")).Select(r => r.Values["value"].GetString()!).ToList();
+        var host = Assert.Single(hosts);
+        foreach (var statusClass in new[] { "3xx", "4xx", "5xx" })
+        {
+            var stat = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == statusClass + " responses");
+            Assert.True(summary.StatusClasses[statusClass] > 50, $"{statusClass}: too few generated to compare");
+            Assert.Equal(summary.StatusClasses[statusClass], ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(stat.Query), "telemetry")));
+            Assert.Equal(summary.StatusClasses[statusClass], ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null, ("host", [host])).Expand(stat.Query), "telemetry")));
+        }
+
+        var perCode = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "Requests per status code");
+        Assert.Equal(summary.Total, ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(perCode.Query), "telemetry")));
+        var rollup = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "Requests per status class (rollup)");
+        Assert.Equal(summary.Total, ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(rollup.Query, rollup.PanelInterval), "telemetry")));
+        Assert.False(agent.HasExited, "agent exited" + Diagnostics());
+        Assert.False(collector.HasExited, "collector exited" + Diagnostics());
+    }
+
+    private static async Task WaitForAsync(PrivateInfluxd influx, string query, Func<double, bool> done, string what, Func<string> diagnostics)
+    {
+        double last = 0;
+        for (var i = 0; i < 240; i++)
+        {
+            last = ProvisionedQuery.SumValues(await influx.QueryAsync(query, "telemetry"));
+            if (done(last))
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"timed out waiting for {what} ({query} = {last.ToString(CultureInfo.InvariantCulture)}){diagnostics()}");
+    }
+}
