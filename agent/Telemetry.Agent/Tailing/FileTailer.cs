@@ -128,7 +128,7 @@ public sealed class FileTailer : IDisposable
         if (!progressed)
         {
             var wait = _batcher.SealIfDue();
-            await _batcher.PublishAsync(cancellationToken);
+            await PublishScanningAsync(cancellationToken);
             if (wait > _options.PollInterval || _batcher.OpenRecords == 0)
             {
                 wait = _options.PollInterval;
@@ -386,7 +386,7 @@ public sealed class FileTailer : IDisposable
                 }
 
                 // Delivery is full: this await is where reading stops until a batch is acknowledged.
-                await _batcher.PublishAsync(cancellationToken);
+                await PublishScanningAsync(cancellationToken);
                 progressed = true;
             }
         }
@@ -432,6 +432,34 @@ public sealed class FileTailer : IDisposable
         {
             file.RestartAtZero();
         }
+    }
+
+    /// <summary>Hands the sealed batch on, and while delivery is saturated (the collector is down or slow)
+    /// keeps scanning every <c>poll_interval</c>: reading waits, but files that appear are opened at once, so
+    /// one that is rotated away (or deleted) before delivery resumes is still drained through its handle.</summary>
+    private async ValueTask PublishScanningAsync(CancellationToken cancellationToken)
+    {
+        var publish = _batcher.PublishAsync(cancellationToken);
+        if (publish.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        var task = publish.AsTask();
+        while (!task.IsCompleted)
+        {
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(_options.PollInterval, _time, poll.Token);
+            if (await Task.WhenAny(task, delay) == delay && !task.IsCompleted)
+            {
+                Scan();
+            }
+
+            await poll.CancelAsync();
+            await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await task;
     }
 
     private void ReleaseRotated()

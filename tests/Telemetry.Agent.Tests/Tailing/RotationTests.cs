@@ -76,6 +76,36 @@ public sealed class RotationTests
     }
 
     [Fact]
+    public async Task Files_rotated_twice_while_delivery_is_stalled_are_all_delivered_once_it_resumes()
+    {
+        // The collector is down: reading stops (the files are the buffer), but new files must still be opened
+        // as they appear, or a generation that lives at access.log only during the outage is never read.
+        using var dir = new TempDirectory();
+        var exporter = new FakeExporter();
+        exporter.Stall();
+        await using var agent = new PipelineHarness(dir, exporter);
+        PipelineHarness.Append(agent.Log(), 0, 2000);
+        await agent.WaitForAsync(() => exporter.Calls >= 2, "delivery to be saturated");
+        for (var generation = 1; generation <= 3; generation++)
+        {
+            if (File.Exists(agent.Log("access.log.1")))
+            {
+                File.Move(agent.Log("access.log.1"), agent.Log("access.log.2"), overwrite: true);
+            }
+
+            File.Move(agent.Log(), agent.Log("access.log.1"));
+            PipelineHarness.Append(agent.Log(), generation * 2000, 2000);
+            var scans = agent.Tailer.ScanCount;
+            await agent.WaitForAsync(() => agent.Tailer.ScanCount >= scans + 2, "a scan while delivery is stalled");
+        }
+
+        Assert.Equal(4, agent.Tailer.FileCount);
+        exporter.Release();
+        var rids = await agent.DeliveredAsync(8000);
+        PipelineHarness.AssertExactlyOnce(Range(0, 8000), rids);
+    }
+
+    [Fact]
     public async Task Copy_written_over_a_tailed_copy_continues_the_original_on_the_same_points()
     {
         // Copytruncate into a fixed name (`cp access.log access.log.1; : > access.log`), with the glob matching
