@@ -13,10 +13,11 @@
 #                                          [--agent-cpu C (default 1)] [--sink-cpu C (default 0)] [--keep]
 #                                          [--agent DIR (an already published agent: skips the publish)]
 #                                          [--no-build (use the sink and generator already built in Release)]
+#                                          [--max-bytes N (batch.max_bytes; default: the agent's)]
 # The generated log is cached in ${BENCH_CACHE:-/tmp/bench-agent-throughput-cache} and reused by later runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-lines=3000000 gzip=true agent_cpu=1 sink_cpu=0 keep=0 agent_dir= build=1
+lines=3000000 gzip=true agent_cpu=1 sink_cpu=0 keep=0 agent_dir= build=1 max_bytes=
 while [ $# -gt 0 ]; do
   case "$1" in
     --lines) lines=$2; shift 2 ;;
@@ -26,7 +27,8 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --agent) agent_dir=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --max-bytes) max_bytes=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench-agent-throughput.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -101,6 +103,7 @@ sources:
 host_metrics:
   enabled: false
 CONF
+[ -z "$max_bytes" ] || printf 'batch:\n  max_bytes: %s\n' "$max_bytes" >>"$dir/agent.yaml"
 
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }   # utime + stime (fields 14, 15)
 hz=$(getconf CLK_TCK)
