@@ -38,6 +38,7 @@ public sealed class AgentCollectorTlsTests
         using var agent = new AgentExportHarness(config);
 
         await AssertWaitsAsync(agent, AgentExportHarness.AccessLines(5, "/plain"), collector);
+        AssertRefusalLogged(agent, "https://");
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public sealed class AgentCollectorTlsTests
         using (var misconfigured = new AgentExportHarness(wrong))
         {
             await AssertWaitsAsync(misconfigured, lines, collector);
+            AssertRefusalLogged(misconfigured, "collector.ca_file");
         }
 
         // The operator fixes ca_file and restarts the agent: the same unacknowledged lines are sent again.
@@ -74,6 +76,7 @@ public sealed class AgentCollectorTlsTests
         using (var misconfigured = new AgentExportHarness(noClientCert))
         {
             await AssertWaitsAsync(misconfigured, lines, collector);
+            AssertRefusalLogged(misconfigured, "client_cert_file");
         }
 
         using var fixedAgent = new AgentExportHarness(collector.AgentConfig());
@@ -99,12 +102,38 @@ public sealed class AgentCollectorTlsTests
         Assert.False(export.IsCompleted);
         Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, agent.Instruments.LastError?.Status);
         Assert.Equal(0, await collector.RequestRowsAsync());
+        AssertRefusalLogged(agent, "bearer_token");
 
         await File.WriteAllTextAsync(tokenFile, TlsCollectorFixture.Token + "\n");
         var ack = await export.WaitAsync(Wait);
 
         Assert.Equal(ExportAckStatus.Accepted, ack.Status);
         Assert.Equal(6, await collector.RequestRowsAsync());
+    }
+
+    [Fact]
+    public async Task Missing_token_is_refused_as_unauthenticated_and_nothing_is_stored()
+    {
+        await using var collector = await TlsCollectorFixture.StartAsync();
+        var config = collector.AgentConfig();
+        config.Remove("bearer_token");
+        using var agent = new AgentExportHarness(config);
+
+        await AssertWaitsAsync(agent, AgentExportHarness.AccessLines(4, "/no-token"), collector);
+
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, agent.Instruments.LastError?.Status);
+        AssertRefusalLogged(agent, "bearer_token");
+        Assert.Empty(collector.Pipeline.Calls);
+    }
+
+    /// <summary>Each failed attempt is an error naming the setting to fix; nothing is reported rejected.</summary>
+    private static void AssertRefusalLogged(AgentExportHarness agent, string setting)
+    {
+        var refusals = agent.Logs.Entries.Where(e => e.EventId == 3001).ToList();
+        Assert.True(refusals.Count >= 2, "expected an error per failed attempt (event 3001):\n" + agent.Logs.Text);
+        Assert.All(refusals, e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, e.Level));
+        Assert.Contains(setting, refusals[^1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(agent.Logs.Entries, e => e.EventId == 3002);
     }
 
     /// <summary>The export neither completes nor stores anything; shutting the agent down leaves it unacknowledged.</summary>

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
@@ -21,7 +22,7 @@ public sealed class AgentExportHarness : IDisposable
             .AddInMemoryCollection(collector.Select(p => new KeyValuePair<string, string?>("collector:" + p.Key, p.Value)))
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddOtlpExport(configuration.GetSection("collector"));
         _services = services.BuildServiceProvider();
         Exporter = _services.GetRequiredService<ILogExporter>();
@@ -30,10 +31,14 @@ public sealed class AgentExportHarness : IDisposable
 
     public ILogExporter Exporter { get; }
 
+    /// <summary>What the agent logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public ExportInstruments Instruments { get; }
 
-    /// <summary>An encoded request of <paramref name="lines"/> access-log records, distinct paths and times.</summary>
-    public static byte[] AccessLines(int lines, string pathPrefix)
+    /// <summary>An encoded request of <paramref name="lines"/> access-log records, distinct paths and times,
+    /// followed by <paramref name="oversized"/> records carrying <paramref name="oversizedAttributes"/> attributes each.</summary>
+    public static byte[] AccessLines(int lines, string pathPrefix, int oversized = 0, int oversizedAttributes = 0)
     {
         var scope = new ScopeLogs { Scope = new InstrumentationScope { Name = "telemetry-agent" } };
         for (var i = 0; i < lines; i++)
@@ -43,6 +48,18 @@ public sealed class AgentExportHarness : IDisposable
             record.Attributes.Add(Attribute("url.path", $"{pathPrefix}/{i}"));
             record.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = 200 } });
             record.Attributes.Add(new KeyValue { Key = "http.response.body.size", Value = new AnyValue { IntValue = 512 + i } });
+            scope.LogRecords.Add(record);
+        }
+
+        for (var i = 0; i < oversized; i++)
+        {
+            var record = new LogRecord { TimeUnixNano = 1_763_900_100_000_000_000UL + ((ulong)i * 1_000_003UL) };
+            record.Attributes.Add(Attribute("url.path", $"{pathPrefix}/oversized/{i}"));
+            for (var a = 1; a < oversizedAttributes; a++)
+            {
+                record.Attributes.Add(Attribute($"extra.{a}", "x"));
+            }
+
             scope.LogRecords.Add(record);
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Collector;
 using Telemetry.TestKit;
 using Telemetry.TestKit.Certificates;
@@ -19,6 +20,7 @@ public sealed class TlsCollectorFixture : IAsyncDisposable
 
     private TlsCollectorFixture(TempDirectory dir, TestCertificates pki, InfluxDbServer influx, string database, WebApplication app, int grpcPort)
     {
+        Pipeline = app.Services.GetRequiredService<RecordingExportPipeline>();
         _dir = dir;
         Pki = pki;
         Influx = influx;
@@ -37,9 +39,14 @@ public sealed class TlsCollectorFixture : IAsyncDisposable
 
     public int GrpcPort { get; }
 
+    /// <summary>The collector's real pipeline, recorded (and scriptable).</summary>
+    public RecordingExportPipeline Pipeline { get; }
+
     public string TlsEndpoint => $"https://127.0.0.1:{GrpcPort}";
 
-    public static async Task<TlsCollectorFixture> StartAsync()
+    /// <param name="extraYaml">More top-level collector configuration (sections not written here, e.g. <c>limits:</c>).</param>
+    /// <param name="influxYaml">More keys of the <c>influxdb:</c> section, each line indented by two spaces.</param>
+    public static async Task<TlsCollectorFixture> StartAsync(string extraYaml = "", string influxYaml = "")
     {
         var influx = await InfluxDbServer.StartNewAsync();
         var database = await influx.CreateUniqueDatabaseAsync("tls");
@@ -68,11 +75,13 @@ public sealed class TlsCollectorFixture : IAsyncDisposable
             .Append("  url: \"").Append(influx.Url.ToString().TrimEnd('/')).Append("\"\n")
             .Append("  database: \"").Append(database).Append("\"\n")
             .Append("  flush_interval: \"00:00:00.050\"\n")
+            .Append(influxYaml)
+            .Append(extraYaml)
             .ToString();
         var path = dir.Combine("collector.yaml");
         await File.WriteAllTextAsync(path, yaml);
 
-        var app = CollectorApp.Build(["--config", path]);
+        var app = CollectorApp.Build(["--config", path], static (services, _) => RecordingExportPipeline.Install(services));
         await app.StartAsync();
         return new TlsCollectorFixture(dir, pki, influx, database, app, grpcPort);
     }
