@@ -45,7 +45,8 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
     public async Task<ExportAck> ExportAsync(ReadOnlyMemory<byte> request, int recordCount, CancellationToken cancellationToken)
     {
         var body = new OtlpEncodedRequest(request);
-        var retry = 0;
+        var retry = 0; // for the backoff exponent, capped
+        var retries = 0L; // for the logs, the true count
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -66,9 +67,9 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
                     body);
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 _observer.AttemptCompleted(StatusCode.OK, _time.GetElapsedTime(started));
-                if (retry > 0)
+                if (retries > 0)
                 {
-                    OtlpLog.CollectorRecovered(_logger, retry);
+                    OtlpLog.CollectorRecovered(_logger, retries);
                 }
 
                 var ack = ToAck(response, recordCount);
@@ -131,10 +132,11 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             }
             else
             {
-                OtlpLog.CollectorUnreachable(_logger, status, message, delay, retry + 1);
+                OtlpLog.CollectorUnreachable(_logger, status, message, delay, retries + 1);
             }
 
             retry = Math.Min(retry + 1, 64);
+            retries++;
             try
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace Telemetry.IntegrationTests.Tls;
 
 /// <summary>
 /// The built agent tailing a file, against the real collector over mutual TLS with a token. Misconfigured
-/// (wrong CA, no client certificate, wrong token), it says what to fix in its log, stores nothing and
+/// (wrong CA, no or untrusted client certificate, wrong token), it says what to fix in its log, stores nothing and
 /// acknowledges nothing: killed and restarted with the right configuration, it stores every line of the file
 /// exactly once (had a checkpoint moved, lines would be missing).
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class AgentProcessTlsTests
     [Theory]
     [InlineData("wrong_ca", "collector.ca_file")]
     [InlineData("no_client_certificate", "client_cert_file")]
+    [InlineData("client_certificate_from_another_ca", "client_cert_file")]
     [InlineData("wrong_token", "bearer_token")]
     public async Task Misconfigured_agent_logs_the_fix_stores_nothing_and_delivers_every_line_once_fixed(string mistake, string hint)
     {
@@ -34,6 +35,10 @@ public sealed class AgentProcessTlsTests
             case "no_client_certificate":
                 wrong.Remove("client_cert_file");
                 wrong.Remove("client_key_file");
+                break;
+            case "client_certificate_from_another_ca":
+                wrong["client_cert_file"] = otherPki.ClientCertFile;
+                wrong["client_key_file"] = otherPki.ClientKeyFile;
                 break;
             default:
                 wrong["bearer_token"] = "not-the-token";
