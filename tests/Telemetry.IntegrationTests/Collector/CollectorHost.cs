@@ -28,7 +28,7 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
-    public static async Task<CollectorHost> StartAsync(InfluxDbServer influx, string extraYaml = "")
+    public static async Task<CollectorHost> StartAsync(InfluxDbServer influx, string extraYaml = "", string selfMetrics = "self_metrics:\n  enabled: false\n")
     {
         var dir = new TempDirectory("collector-e2e");
         var database = await influx.CreateUniqueDatabaseAsync("e2e");
@@ -43,7 +43,7 @@ public sealed class CollectorHost : IAsyncDisposable
             .Append("receiver:\n")
             .Append("  grpc_endpoint: \"127.0.0.1:").Append(grpcPort).Append("\"\n")
             .Append("  http_endpoint: \"127.0.0.1:").Append(httpPort).Append("\"\n")
-            .Append("self_metrics:\n  enabled: false\n")
+            .Append(selfMetrics)
             .Append("influxdb:\n")
             .Append("  url: \"").Append(influx.Url).Append("\"\n")
             .Append("  database: \"").Append(database).Append("\"\n")
