@@ -99,6 +99,16 @@ public static class CollectorApp
             throw new ConfigurationErrorException("pipeline", "no export pipeline is registered (CollectorStages.Add wires Mapping and Writing)");
         }
 
+        try
+        {
+            ValidateAll(app.Services);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         MapEndpoints(app);
         LogStart(app, receiver, certificates);
         return app;
@@ -186,7 +196,14 @@ public static class CollectorApp
                 throw new ConfigurationErrorException("--config", $"file '{configPath}' not found");
             }
 
-            configuration.AddCollectorYaml(full);
+            var values = YamlConfigurationFile.Read(full);
+            if (UnknownKeys.FirstError(values.Keys) is { } unknown)
+            {
+                var colon = unknown.IndexOf(": ", StringComparison.Ordinal);
+                throw new ConfigurationErrorException(unknown[..colon], unknown[(colon + 2)..]);
+            }
+
+            configuration.AddInMemoryCollection(values);
         }
 
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
@@ -206,6 +223,17 @@ public static class CollectorApp
         }
 
         return options;
+    }
+
+    /// <summary>Runs every options validator now, so a bad value is one line before the host starts (a hosted
+    /// service that reads its options in its constructor would otherwise fail first, logged with a stack trace).</summary>
+    private static void ValidateAll(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SelfMetricsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<InfluxDbOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<EnrichmentOptions>>().Value;
     }
 
     private static void MapEndpoints(WebApplication app)
