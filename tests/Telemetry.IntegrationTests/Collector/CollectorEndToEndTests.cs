@@ -147,6 +147,16 @@ public sealed class CollectorEndToEndTests
         Assert.Equal(1, response.PartialSuccess.RejectedLogRecords);
         Assert.False(string.IsNullOrEmpty(response.PartialSuccess.ErrorMessage));
         Assert.Equal(4, await influx.CountRowsAsync(collector.Database, "http_requests"));
+
+        // The same over OTLP/HTTP: 200 with partial_success in the protobuf body.
+        using var http = new HttpClient { BaseAddress = collector.HttpAddress };
+        using var answer = await OtlpRequests.PostAsync(http, OtlpRequests.AccessLog(3, t0 + 200, i =>
+            new KeyValue { Key = "app.size", Value = i == 0 ? new AnyValue { StringValue = "huge" } : new AnyValue { IntValue = i } }));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var overHttp = ExportLogsServiceResponse.Parser.ParseFrom(await answer.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, overHttp.PartialSuccess.RejectedLogRecords);
+        Assert.Contains("app.size", overHttp.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(6, await influx.CountRowsAsync(collector.Database, "http_requests"));
     }
 
     [Theory]

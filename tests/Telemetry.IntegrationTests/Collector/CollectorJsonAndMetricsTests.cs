@@ -59,6 +59,37 @@ public sealed class CollectorJsonAndMetricsTests
         Assert.Equal("json-svc", rows[1]["service"].GetString());
     }
 
+    [Fact]
+    public async Task Otlp_json_metrics_keep_exact_values_and_string_int64()
+    {
+        await using var influx = await InfluxDbServer.StartNewAsync();
+        await using var collector = await CollectorHost.StartAsync(influx);
+        using var http = new HttpClient { BaseAddress = collector.HttpAddress };
+        // asInt as a JSON string beyond 2^53 (float field: the nearest double), a double gauge, a data-point attribute.
+        const string json = """
+            {"resourceMetrics":[{"resource":{"attributes":[{"key":"host.name","value":{"stringValue":"json-host"}}]},
+              "scopeMetrics":[{"metrics":[
+                {"name":"json.bytes","sum":{"aggregationTemporality":"AGGREGATION_TEMPORALITY_DELTA","isMonotonic":true,
+                  "dataPoints":[{"timeUnixNano":"1800000000000000001","asInt":"9007199254740993",
+                                 "attributes":[{"key":"direction","value":{"stringValue":"out"}}]}]}},
+                {"name":"json.load","gauge":{"dataPoints":[{"timeUnixNano":"1800000000000000002","asDouble":0.125}]}}]}]}]}
+            """;
+
+        using var response = await http.PostAsync("/v1/metrics", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var sum = Assert.Single(Assert.Single(await EventuallyAsync(() =>
+            influx.QueryAsync(collector.Database, "SELECT * FROM \"json.bytes\"", "ns"))).Rows());
+        Assert.Equal(1800000000000000001, sum["time"].GetInt64());
+        Assert.Equal(9007199254740992.0, sum["value"].GetDouble());
+        Assert.Equal("out", sum["direction"].GetString());
+        Assert.Equal("json-host", sum["host"].GetString());
+        var gauge = Assert.Single(Assert.Single(await EventuallyAsync(() =>
+            influx.QueryAsync(collector.Database, "SELECT * FROM \"json.load\"", "ns"))).Rows());
+        Assert.Equal(1800000000000000002, gauge["time"].GetInt64());
+        Assert.Equal(0.125, gauge["value"].GetDouble());
+    }
+
     [Theory]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
