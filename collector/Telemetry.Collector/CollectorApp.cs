@@ -277,7 +277,13 @@ public static class CollectorApp
 
         var type = match.Groups["type"].Value;
         type = type[(type.LastIndexOf('.') + 1)..];
-        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}";
+        var hint = type switch
+        {
+            "TimeSpan" => " (write durations as hh:mm:ss[.fff], e.g. 00:00:10 or 00:00:00.500)",
+            "Boolean" => " (true or false)",
+            _ => string.Empty,
+        };
+        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}{hint}";
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

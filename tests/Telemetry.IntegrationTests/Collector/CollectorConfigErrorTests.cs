@@ -20,7 +20,8 @@ public sealed class CollectorConfigErrorTests
     [InlineData("limits:\n  max_records_per_request: 0\n", "limits.max_records_per_request: must be at least 1, got 0")]
     [InlineData("influxdb:\n  url: \"not a url\"\n", "influxdb.url: 'not a url' is not an absolute http:// or https:// URL")]
     [InlineData("influxdb:\n  batch_max_points: 0\n", "influxdb.batch_max_points: 0 is outside 1..1000000")]
-    [InlineData("influxdb:\n  flush_interval: soon\n", "influxdb.flush_interval: 'soon' is not a valid TimeSpan")]
+    [InlineData("influxdb:\n  flush_interval: 10s\n", "influxdb.flush_interval: '10s' is not a valid TimeSpan (write durations as hh:mm:ss[.fff], e.g. 00:00:10 or 00:00:00.500)")]
+    [InlineData("self_metrics:\n  enabled: yes please\n", "self_metrics.enabled: 'yes please' is not a valid Boolean (true or false)")]
     [InlineData("receiver: [\n", null)]
     public async Task Bad_config_exits_2_with_one_stderr_line_naming_the_key(string yaml, string? expected)
     {
