@@ -95,7 +95,7 @@ influxdb:
   url: "http://127.0.0.1:$influx_http"
   database: telemetry
 self_metrics:
-  interval: 10s
+  interval: "00:00:10"
 CONF
 "$collector_bin" --config "$dir/collector.yaml" >"$dir/logs/collector.log" 2>&1 &
 collector_pid=$!; pids+=($collector_pid)
@@ -124,7 +124,7 @@ sources:
     start_at: beginning
 host_metrics:
   enabled: true
-  interval: 10s
+  interval: "00:00:10"
 CONF
 "$agent_bin" check --config "$dir/agent.yaml" >"$dir/logs/agent-check.log"
 "$agent_bin" run --config "$dir/agent.yaml" >"$dir/logs/agent.log" 2>&1 &
