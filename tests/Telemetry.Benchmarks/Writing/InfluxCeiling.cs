@@ -20,14 +20,34 @@ public static class InfluxCeiling
         bool gzip = true,
         CancellationToken cancellationToken = default)
     {
-        var db = await server.CreateUniqueDatabaseAsync("ceiling", cancellationToken).ConfigureAwait(false);
-
-        // Encode (and compress) everything first: only InfluxDB's work is timed.
         var bodies = new List<byte[]>();
         for (var start = 0; start < points; start += batchSize)
         {
-            var lines = HttpRequestPoints.Lines(Math.Min(batchSize, points - start), 1_700_000_000_000_000_000 + start);
-            bodies.Add(gzip ? Compress(lines) : lines);
+            bodies.Add(HttpRequestPoints.Lines(Math.Min(batchSize, points - start), 1_700_000_000_000_000_000 + start));
+        }
+
+        return await MeasureLinesAsync(server, bodies, concurrency, gzip, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts <paramref name="batches"/> (line protocol, one request each; compressed first when
+    /// <paramref name="gzip"/>, outside the timing) into a fresh database and counts what is stored.</summary>
+    public static async Task<CeilingResult> MeasureLinesAsync(
+        InfluxDbServer server,
+        IReadOnlyList<byte[]> batches,
+        int concurrency,
+        bool gzip,
+        CancellationToken cancellationToken = default)
+    {
+        var db = await server.CreateUniqueDatabaseAsync("ceiling", cancellationToken).ConfigureAwait(false);
+        var points = 0;
+        var batchSize = 0;
+        var bodies = new List<byte[]>(batches.Count);
+        foreach (var batch in batches)
+        {
+            var lines = batch.AsSpan().Count((byte)'\n');
+            points += lines;
+            batchSize = Math.Max(batchSize, lines);
+            bodies.Add(gzip ? Compress(batch) : batch);
         }
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
@@ -67,9 +87,10 @@ public static class InfluxCeiling
         return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip);
     }
 
-    private static async Task<long> CountAsync(InfluxDbServer server, string db, CancellationToken cancellationToken)
+    /// <summary>Points stored in <c>http_requests</c> of <paramref name="db"/> (<c>count("status_code")</c>: every point has it).</summary>
+    public static async Task<long> CountAsync(InfluxDbServer server, string db, CancellationToken cancellationToken)
     {
-        var series = await server.QueryAsync(db, "SELECT count(\"bytes\") FROM http_requests", "ns", cancellationToken).ConfigureAwait(false);
+        var series = await server.QueryAsync(db, "SELECT count(\"status_code\") FROM http_requests", "ns", cancellationToken).ConfigureAwait(false);
         return series.Count == 0 ? 0 : series[0].Values[0][1].GetInt64();
     }
 
