@@ -124,7 +124,8 @@ public class PipelinePanelQueryTests
             return e;
         }
 
-        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: running the provisioned queries");
+        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: running the provisioned queries; measurements: "
+            + string.Join(", ", (await influx.RowsAsync("SHOW MEASUREMENTS", "telemetry")).Select(r => r.Values["name"].GetString())));
         var problems = new List<string>();
         // $rp on the hosts dashboard: the same queries read the raw points and the CQs' one-minute rollups.
         foreach (var (query, rp) in ProvisionedQuery.All().SelectMany(q => q.Query.Contains("$rp", StringComparison.Ordinal) ? new[] { (q, "raw"), (q, "rollup_90d") } : [(q, "raw")]))
