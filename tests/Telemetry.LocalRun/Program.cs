@@ -138,7 +138,9 @@ await probing.ConfigureAwait(false);
 
 // Drain: wait until everything written is stored, or nothing moved for drain_seconds.
 var (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
-var lastChange = DateTimeOffset.UtcNow;
+var behindAtStop = writtenTotal - storedTotal;
+var drainStart = DateTimeOffset.UtcNow;
+var lastChange = drainStart;
 while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds))
 {
     await Task.Delay(1000).ConfigureAwait(false);
@@ -150,6 +152,7 @@ while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - las
     }
 }
 
+var drainSeconds = (DateTimeOffset.UtcNow - drainStart).TotalSeconds;
 var storedByClass = await influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None).ConfigureAwait(false);
 var probesStored = await influx.CountAsync($"\"vhost\" = '{LatencyProbe.VirtualHost}'", CancellationToken.None).ConfigureAwait(false);
 var expected = options.Expected is null ? null : ReadExpected(options.Expected);
@@ -182,6 +185,7 @@ if (expected is not null && expected.TransportErrors > 0)
     Console.WriteLine(string.Create(inv, $"  requests the web server did not answer (load generator): {expected.TransportErrors:N0}"));
 }
 
+Console.WriteLine(string.Create(inv, $"  behind when the load stopped     {behindAtStop,12:N0}   (caught up {drainSeconds:F0} s later)"));
 Console.WriteLine(firstStoredAfter is null
     ? "  first points stored: never"
     : string.Create(inv, $"  first points stored {firstStoredAfter:F0} s after the load started (start-up, not in the latency figures)"));
@@ -250,6 +254,8 @@ void WriteSummary(string path)
     json.WriteNumber("stored", storedTotal);
     json.WriteNumber("lost", lost);
     json.WriteNumber("duplicated", extra);
+    json.WriteNumber("behind_at_stop", behindAtStop);
+    json.WriteNumber("drain_seconds", Math.Round(drainSeconds, 1));
     json.WriteBoolean("classes_match", expected is not null && mismatched.Count == 0);
     json.WriteStartObject("stored_by_status_class");
     foreach (var (k, v) in storedByClass)
