@@ -48,13 +48,13 @@ echo "== run directory: $dir (logs in $logs)"
 
 # --- stopping: every process started below is recorded here and stopped on any exit ----------------------
 names=() pids=() logfiles=()
-stop_one() { # pid: TERM to its process group, up to 15 s to exit, then KILL
+stop_one() { # pid: TERM to its process group, up to 10 s to exit, then KILL
   local pid=$1
   kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "   $2 did not stop within 15 s; killing it"
+    echo "   $2 did not stop within 10 s; killing it"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true

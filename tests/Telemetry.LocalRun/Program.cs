@@ -23,7 +23,7 @@ if (options is null)
 }
 
 var inv = CultureInfo.InvariantCulture;
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 var influx = new InfluxQueries(http, options.Influx, options.Database);
 var start = DateTimeOffset.UtcNow;
 var logs = options.AccessLogs.Select(p => new AccessLogCounter(p)).ToList();
@@ -153,8 +153,9 @@ while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - las
 }
 
 var drainSeconds = (DateTimeOffset.UtcNow - drainStart).TotalSeconds;
-var storedByClass = await influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None).ConfigureAwait(false);
-var probesStored = await influx.CountAsync($"\"vhost\" = '{LatencyProbe.VirtualHost}'", CancellationToken.None).ConfigureAwait(false);
+var storedByClass = await RetryAsync(() => influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None)).ConfigureAwait(false);
+var probesStored = (await RetryAsync(() => influx.CountByAsync($"\"vhost\" = '{LatencyProbe.VirtualHost}'", null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
+storedTotal = (await RetryAsync(() => influx.CountByAsync(null, null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
 var expected = options.Expected is null ? null : ReadExpected(options.Expected);
 var lost = Math.Max(0, writtenTotal - storedTotal);
 var extra = Math.Max(0, storedTotal - writtenTotal);
@@ -298,6 +299,23 @@ void WriteSummary(string path)
     }
 
     json.WriteEndObject();
+}
+
+// The closing counts must not fail because InfluxDB is slow to answer on a busy machine.
+static async Task<Dictionary<string, long>> RetryAsync(Func<Task<Dictionary<string, long>>> query)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            return await query().ConfigureAwait(false);
+        }
+        catch (Exception e) when (attempt < 5 && e is HttpRequestException or TaskCanceledException)
+        {
+            Console.WriteLine($"  (InfluxDB did not answer the closing count, attempt {attempt} of 5: {e.Message})");
+            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+    }
 }
 
 static async Task StopLoadGeneratorAsync(int pid)
