@@ -10,15 +10,18 @@
 #
 # usage: scripts/run-local.sh [--duration SECONDS (default 120; 0 = until Ctrl-C)] [--rate LINES/S (default 1000)]
 #          [--mode http|file] [--dir DIR] [--no-build] [--max-delay hh:mm:ss.fff] [--flush-interval hh:mm:ss.fff]
-#          [--progress SECONDS] [--rss-every SECONDS]
+#          [--progress SECONDS] [--rss-every SECONDS] [--no-rollups] [--drain-max SECONDS]
 # --mode http (default): the load goes through nginx, which writes the log. --mode file: the load generator
 #   appends nginx-format lines to the log itself (for rates beyond what nginx sustains next to everything
 #   else on a small machine); nginx still runs, for the probes only.
 # --no-build: reuse the binaries of the last build (.run/bin). --max-delay / --flush-interval: the agent's
 #   batch.max_delay and the collector's influxdb.flush_interval (default: the products' defaults).
+# --no-rollups: create the database and retention policies but not the continuous queries (they re-read
+#   the last 10 minutes of http_requests every minute: at thousands of lines/s that is InfluxDB's largest cost).
+# --drain-max: after the load, wait at most this long for the pipeline to catch up (default 600).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-duration=120 rate=1000 dir="" mode=http build=1 max_delay="" flush_interval="" progress=2 rss_every=0
+duration=120 rate=1000 dir="" mode=http build=1 max_delay="" flush_interval="" progress=2 rss_every=0 rollups=1 drain_max=600
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -30,7 +33,9 @@ while [ $# -gt 0 ]; do
     --flush-interval) flush_interval=$2; shift 2 ;;
     --progress) progress=$2; shift 2 ;;
     --rss-every) rss_every=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --no-rollups) rollups=0; shift ;;
+    --drain-max) drain_max=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run-local.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -157,7 +162,13 @@ bind-address = "127.0.0.1:$influx_rpc"
 CONF
 start influxd "$logs/influxd.log" /usr/bin/influxd -config "$dir/influxdb/influxdb.conf"
 wait_for influxd "$logs/influxd.log" "http://127.0.0.1:$influx_http/ping"
-"$root/packaging/influxdb/apply.sh" --url "http://127.0.0.1:$influx_http" >"$logs/influx-provisioning.log" 2>&1 \
+iql=$root/packaging/influxdb/telemetry.iql
+if [ "$rollups" = 0 ]; then
+  grep -v '^CREATE CONTINUOUS QUERY' "$iql" > "$dir/influxdb/telemetry-no-rollups.iql"
+  iql=$dir/influxdb/telemetry-no-rollups.iql
+  echo "   (--no-rollups: no continuous queries)"
+fi
+"$root/packaging/influxdb/apply.sh" --url "http://127.0.0.1:$influx_http" --iql "$iql" >"$logs/influx-provisioning.log" 2>&1 \
   || fail provisioning "$logs/influx-provisioning.log" "packaging/influxdb/apply.sh (database, retention policies, rollups)"
 
 # --- collector ------------------------------------------------------------------------------------------------
@@ -236,7 +247,7 @@ echo
 trap ':' INT
 status=0
 "$watch_bin" watch --influx "http://127.0.0.1:$influx_http" --access-log "$access_log" --access-log "$generated_log" \
-  --probe-url "http://127.0.0.1:$web/probe" --duration "$duration" --progress "$progress" --rss-every "$rss_every" \
+  --probe-url "http://127.0.0.1:$web/probe" --duration "$duration" --progress "$progress" --rss-every "$rss_every" --drain-max "$drain_max" \
   --expected "$dir/loadgen-summary.json" --summary-out "$dir/summary.json" \
   --process "agent=$(pid_of agent)" --process "collector=$(pid_of collector)" --process "influxd=$(pid_of influxd)" \
   --stop-pid "$loadgen_pid" || status=$?

@@ -141,9 +141,10 @@ var (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
 var behindAtStop = writtenTotal - storedTotal;
 var drainStart = DateTimeOffset.UtcNow;
 var lastChange = drainStart;
-while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds))
+while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds)
+    && DateTimeOffset.UtcNow - drainStart < TimeSpan.FromSeconds(options.DrainMaxSeconds))
 {
-    await Task.Delay(1000).ConfigureAwait(false);
+    await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.ProgressSeconds, 5))).ConfigureAwait(false);
     var before = storedTotal;
     (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
     if (storedTotal != before)

@@ -15,13 +15,14 @@ internal sealed record WatchOptions(
     int ProgressSeconds,
     int RssEverySeconds,
     int DrainSeconds,
+    int DrainMaxSeconds,
     int? StopPid)
 {
     public const string Usage = """
         usage: telemetry-localrun watch --influx URL --access-log PATH [--access-log PATH ...] [--database telemetry]
                  [--probe-url URL] [--duration SECONDS (0: until Ctrl-C)] [--run-id ID]
                  [--expected loadgen-summary.json] [--summary-out summary.json] [--process name=pid ...]
-                 [--progress SECONDS (2)] [--rss-every SECONDS (0: off)] [--drain SECONDS (30)]
+                 [--progress SECONDS (2)] [--rss-every SECONDS (0: off)] [--drain SECONDS (30)] [--drain-max SECONDS (600)]
                  [--stop-pid PID (the load generator)]
         Counts every line of the access logs and every http_requests point in the database (both are the run's
         own), probes latency through --probe-url, and prints a summary.
@@ -41,7 +42,7 @@ internal sealed record WatchOptions(
         string? expected = null, summary = null;
         var logs = new List<string>();
         var duration = TimeSpan.Zero;
-        int progress = 2, rssEvery = 0, drain = 30;
+        int progress = 2, rssEvery = 0, drain = 30, drainMax = 600;
         var processes = new List<(string, int)>();
         int? stopPid = null;
         for (var i = 1; i < args.Length; i++)
@@ -61,6 +62,7 @@ internal sealed record WatchOptions(
                 case "--progress": progress = Math.Max(1, NextInt()); break;
                 case "--rss-every": rssEvery = Math.Max(0, NextInt()); break;
                 case "--drain": drain = NextInt(); break;
+                case "--drain-max": drainMax = NextInt(); break;
                 case "--stop-pid": stopPid = NextInt(); break;
                 case "--process":
                     var pair = Next().Split('=', 2);
@@ -72,6 +74,6 @@ internal sealed record WatchOptions(
 
         return influx is null || logs.Count == 0
             ? null
-            : new WatchOptions(influx, database, logs, probe, duration, runId, expected, summary, processes, progress, rssEvery, drain, stopPid);
+            : new WatchOptions(influx, database, logs, probe, duration, runId, expected, summary, processes, progress, rssEvery, drain, drainMax, stopPid);
     }
 }
