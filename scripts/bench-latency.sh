@@ -7,6 +7,7 @@
 #
 # usage: scripts/bench-latency.sh [--rates "1000 5000"] [--duration 60] [--mode auto|http|file]
 #          [--max-delay hh:mm:ss.fff] [--flush-interval hh:mm:ss.fff] [--p99-target-ms 1000] [--no-build] [--dir DIR]
+#          [--no-rollups] [--drain-max SECONDS] (see scripts/run-local.sh --help)
 # --mode auto (default): http through nginx up to 2,000 lines/s, file mode above: on a 2-core machine nginx
 #   plus the HTTP load generator take a core at 5,000 requests/s and starve the pipeline being measured.
 #   The mode of each run is printed next to its figures.
@@ -18,11 +19,12 @@ while [ $# -gt 0 ]; do
     --rates) rates=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --mode) mode=$2; shift 2 ;;
-    --max-delay|--flush-interval) extra+=("$1" "$2"); shift 2 ;;
+    --max-delay|--flush-interval|--drain-max) extra+=("$1" "$2"); shift 2 ;;
+    --no-rollups) extra+=(--no-rollups); shift ;;
     --p99-target-ms) target=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --dir) dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-latency.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +44,7 @@ for rate in $rates; do
   echo "== $rate lines/s, $m mode, ${duration} s (log: $dir/rate-$rate.log)"
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   rc=0
-  "$root/scripts/run-local.sh" "${args[@]}" 2>&1 | tee "$dir/rate-$rate.log" || rc=$?
+  "$root/scripts/run-local.sh" "${args[@]}" 2>&1 | tee -i "$dir/rate-$rate.log" || rc=$?
   echo "$rate $m $rc $load_before $(cut -d' ' -f1 /proc/loadavg)" >> "$dir/runs.txt"
   [ "$rc" = 0 ] || status=1
 done

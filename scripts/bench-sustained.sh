@@ -7,7 +7,7 @@
 # the last minute is at most the RSS at the first minute plus max(25 %, 32 MB).
 #
 # usage: scripts/bench-sustained.sh [--rate 6000] [--duration 600] [--mode file|http] [--no-build] [--dir DIR]
-#          [--max-delay hh:mm:ss.fff] [--flush-interval hh:mm:ss.fff]
+#          [--max-delay hh:mm:ss.fff] [--flush-interval hh:mm:ss.fff] [--no-rollups] [--drain-max SECONDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rate=6000 duration=600 mode=file dir="" extra=()
@@ -17,7 +17,8 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --mode) mode=$2; shift 2 ;;
     --no-build) extra+=(--no-build); shift ;;
-    --max-delay|--flush-interval) extra+=("$1" "$2"); shift 2 ;;
+    --max-delay|--flush-interval|--drain-max) extra+=("$1" "$2"); shift 2 ;;
+    --no-rollups) extra+=(--no-rollups); shift ;;
     --dir) dir=$2; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "bench-sustained.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -31,7 +32,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== load average before: $load_before ($(nproc) cores)"
 rc=0
 "$root/scripts/run-local.sh" --duration "$duration" --rate "$rate" --mode "$mode" --dir "$dir/run" \
-  --progress 10 --rss-every 60 "${extra[@]}" 2>&1 | tee "$dir/run.log" || rc=$?
+  --progress 10 --rss-every 60 "${extra[@]}" 2>&1 | tee -i "$dir/run.log" || rc=$?
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo

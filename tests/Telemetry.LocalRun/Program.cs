@@ -35,7 +35,21 @@ var rssSamples = samplers.ToDictionary(s => s.Name, _ => new List<long>(), Strin
 var nextRssAt = options.RssEverySeconds;
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+using var skipWait = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    if (!stop.IsCancellationRequested)
+    {
+        Console.WriteLine("== Ctrl-C: stopping the load, then waiting for the pipeline to catch up (Ctrl-C again: summary now)");
+        stop.Cancel();
+    }
+    else
+    {
+        Console.WriteLine("== Ctrl-C again: summary now, without waiting for the pipeline");
+        skipWait.Cancel();
+    }
+};
 if (options.Duration > TimeSpan.Zero)
 {
     stop.CancelAfter(options.Duration);
@@ -60,11 +74,11 @@ async Task<(long Written, long Stored)> ReportAsync()
     long stored;
     try
     {
-        stored = await influx.CountAsync(null, CancellationToken.None).ConfigureAwait(false);
+        stored = await influx.CountAsync(null, skipWait.Token).ConfigureAwait(false);
     }
     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
     {
-        Console.WriteLine($"  (InfluxDB did not answer the count: {e.Message})");
+        Console.WriteLine(skipWait.IsCancellationRequested ? "  (count skipped)" : $"  (InfluxDB did not answer the count: {e.Message})");
         stored = lastStored;
     }
 
@@ -134,17 +148,17 @@ if (options.StopPid is int loadPid)
 }
 
 Console.WriteLine("== load stopped; waiting for the pipeline to catch up" + (probe is null ? "" : " and for the last probes"));
-await probing.ConfigureAwait(false);
+await Task.WhenAny(probing, Task.Delay(Timeout.Infinite, skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
 
 // Drain: wait until everything written is stored, or nothing moved for drain_seconds.
 var (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
 var behindAtStop = writtenTotal - storedTotal;
 var drainStart = DateTimeOffset.UtcNow;
 var lastChange = drainStart;
-while (died is null && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds)
+while (died is null && !skipWait.IsCancellationRequested && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds)
     && DateTimeOffset.UtcNow - drainStart < TimeSpan.FromSeconds(options.DrainMaxSeconds))
 {
-    await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.ProgressSeconds, 5))).ConfigureAwait(false);
+    await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.ProgressSeconds, 5)), skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
     var before = storedTotal;
     (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
     if (storedTotal != before)
