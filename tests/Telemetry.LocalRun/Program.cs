@@ -148,12 +148,13 @@ if (options.StopPid is int loadPid)
 }
 
 Console.WriteLine("== load stopped; waiting for the pipeline to catch up" + (probe is null ? "" : " and for the last probes"));
-await Task.WhenAny(probing, Task.Delay(Timeout.Infinite, skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
-
-// Drain: wait until everything written is stored, or nothing moved for drain_seconds.
 var (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
 var behindAtStop = writtenTotal - storedTotal;
 var drainStart = DateTimeOffset.UtcNow;
+await Task.WhenAny(probing, Task.Delay(Timeout.Infinite, skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+
+// Drain: wait until everything written is stored, or nothing moved for drain_seconds.
+(writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
 var lastChange = drainStart;
 while (died is null && !skipWait.IsCancellationRequested && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds)
     && DateTimeOffset.UtcNow - drainStart < TimeSpan.FromSeconds(options.DrainMaxSeconds))
