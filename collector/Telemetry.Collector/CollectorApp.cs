@@ -175,6 +175,9 @@ public static class CollectorApp
 
     private static void AddConfiguration(ConfigurationManager configuration, string? configPath)
     {
+        // Defaults the file and the environment can override: ASP.NET Core's per-request lines would
+        // otherwise fill the journal with two lines per Export.
+        configuration.AddInMemoryCollection([new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")]);
         if (configPath is not null)
         {
             var full = Path.GetFullPath(configPath);

@@ -67,7 +67,7 @@ all:
     agents: { hosts: { localhost: } }
 INV
 run_playbook() { (cd "$playbook" && ANSIBLE_NOCOLOR=1 ansible-playbook -i "$work/inventory.yml" site.yml) > "$work/run$1.log" 2>&1; }
-if run_playbook 1; then pass "first run applies"; else fail "first run applies"; tail -n 40 "$work/run1.log"; fi
+if run_playbook 1; then pass "first run applies"; else fail "first run applies"; tail -n 40 "$work/run1.log" "$work/influxd.log"; fi
 # The config change enabling authentication asked for a restart that the guard skipped: do it here.
 kill "$influxd_pid"; wait "$influxd_pid" 2>/dev/null
 check "influxd restarts with authentication on" start_influxd

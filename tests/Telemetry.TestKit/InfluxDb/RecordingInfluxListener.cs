@@ -108,9 +108,20 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
         {
         }
 
+        // Leaves the count before the response is sent: once the client has its answer it may start the next
+        // request, which must not be counted as overlapping this one.
+        var left = 0;
+        void Leave()
+        {
+            if (Interlocked.Exchange(ref left, 1) == 0)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
         try
         {
-            await AnswerCoreAsync(context).ConfigureAwait(false);
+            await AnswerCoreAsync(context, Leave).ConfigureAwait(false);
         }
         catch (HttpListenerException)
         {
@@ -124,11 +135,11 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Leave();
         }
     }
 
-    private async Task AnswerCoreAsync(HttpListenerContext context)
+    private async Task AnswerCoreAsync(HttpListenerContext context, Action leave)
     {
         {
             var request = context.Request;
@@ -177,6 +188,7 @@ public sealed class RecordingInfluxListener : IAsyncDisposable
                 await response.OutputStream.WriteAsync(json).ConfigureAwait(false);
             }
 
+            leave();
             response.Close();
         }
     }
