@@ -3,7 +3,7 @@
 # Idempotent; needs root (or sudo) on a Debian/Ubuntu machine.
 set -euo pipefail
 
-packages=(influxdb apache2 nginx curl procps sysstat iproute2 msitools wixl lintian ansible ansible-lint systemd)
+packages=(influxdb apache2 nginx curl procps sysstat iproute2 util-linux python3 msitools wixl lintian ansible ansible-lint systemd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

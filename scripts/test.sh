@@ -24,3 +24,6 @@ fi
 
 # Packaging: builds the .deb/.msi, lints, installs and removes them, applies the Ansible playbook.
 tests/packaging/run.sh
+
+# End to end with the README's main command: load generator -> nginx -> agent -> collector -> influxd.
+tests/e2e/local-pipeline.sh

@@ -3,7 +3,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
-for t in ${PACKAGING_TESTS:-msi}; do
+for t in ${PACKAGING_TESTS:-msi deb ansible}; do
   echo "== packaging: $t"
   "$here/$t.sh" 2> >(grep -v -e 'GLib-GObject-WARNING' -e '^$' >&2) || status=1
 done
