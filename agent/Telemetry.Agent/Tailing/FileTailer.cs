@@ -512,6 +512,14 @@ public sealed class FileTailer : IDisposable
             }
 
             LogLineProblems(file);
+            var unread = file.LastKnownLength - file.ReadOffset;
+            if (unread > 0)
+            {
+                // Reading it kept failing until it was gone: what it still held is lost.
+                _metrics.BytesLost(unread);
+                Log.FileReleasedUnread(_logger, file.Path, unread);
+            }
+
             Log.FileReleased(_logger, file.Path, file.ResumableOffset);
             lock (_files)
             {

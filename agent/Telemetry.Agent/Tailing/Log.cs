@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "{Path}: {Count} line(s) longer than max_line_bytes ({MaxLineBytes}) were cut to that length; the last at offset {Offset}")]
     public static partial void LinesCut(ILogger logger, string path, long count, int maxLineBytes, long offset);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "{Path} was released with {Bytes} bytes never read (it could not be read before it was rotated away or deleted)")]
+    public static partial void FileReleasedUnread(ILogger logger, string path, long bytes);
 }
