@@ -38,8 +38,8 @@ public sealed class AgentMetrics : IDisposable
         _recordsAcknowledged = _meter.CreateCounter<long>("telemetry.agent.lines.acknowledged", "{record}", "Log records the collector acknowledged as stored");
         _recordsRejected = _meter.CreateCounter<long>("telemetry.agent.lines.rejected", "{record}", "Log records the collector refused for good (partial success or invalid request): the only counted loss of delivered lines");
         _retries = _meter.CreateCounter<long>("telemetry.agent.delivery.failures", "{failure}", "Exports that failed with an unexpected exception (the batch is tried again)");
-        _truncations = _meter.CreateCounter<long>("telemetry.agent.files.truncations", "{truncation}", "Files found shorter than their read position (copytruncate); reading restarted at 0");
-        _bytesLost = _meter.CreateCounter<long>("telemetry.agent.bytes.lost", "By", "Bytes never read because a file was deleted or truncated before the agent reached them");
+        _truncations = _meter.CreateCounter<long>("telemetry.agent.files.truncations", "{truncation}", "Files found shorter than their read position, or no longer beginning with the bytes read (copytruncate, a copy written over); read again");
+        _bytesLost = _meter.CreateCounter<long>("telemetry.agent.bytes.lost", "By", "Bytes a rotated or deleted file still held when it was released because reading it kept failing");
         _exportDuration = _meter.CreateHistogram<double>("telemetry.agent.delivery.duration", "s", "Time from handing a batch to the exporter until the collector's final answer, retries included (one attempt: telemetry.agent.export.duration)");
         _meter.CreateObservableGauge("telemetry.agent.file.lag", () => _lag?.Invoke() ?? [], "By", "Bytes between the read position and the end of each tailed file");
         _meter.CreateObservableGauge("telemetry.agent.files.tracked", () => _filesTracked?.Invoke() ?? 0, "{file}", "Files being tailed (including rotated files still draining)");

@@ -124,6 +124,7 @@ public sealed class FileTailer : IDisposable
         }
 
         var progressed = await ReadAllAsync(cancellationToken);
+        ReportLineProblems();
         ReleaseRotated();
         if (!progressed)
         {
@@ -462,6 +463,33 @@ public sealed class FileTailer : IDisposable
         await task;
     }
 
+    private void ReportLineProblems()
+    {
+        foreach (var file in _order)
+        {
+            if (file.Problems.IsDue(_time))
+            {
+                LogLineProblems(file);
+            }
+        }
+    }
+
+    private void LogLineProblems(TailedFile file)
+    {
+        var problems = file.Problems;
+        if (problems.Malformed > 0)
+        {
+            Log.LinesMalformed(_logger, file.Path, problems.Malformed, problems.MalformedOffset, problems.MalformedReason);
+        }
+
+        if (problems.Cut > 0)
+        {
+            Log.LinesCut(_logger, file.Path, problems.Cut, _options.MaxLineBytes, problems.CutOffset);
+        }
+
+        problems.Reported(_time);
+    }
+
     private void ReleaseRotated()
     {
         for (var i = _order.Count - 1; i >= 0; i--)
@@ -483,6 +511,15 @@ public sealed class FileTailer : IDisposable
                 }
             }
 
+            LogLineProblems(file);
+            var unread = file.LastKnownLength - file.ReadOffset;
+            if (unread > 0)
+            {
+                // Reading it kept failing until it was gone: what it still held is lost.
+                _metrics.BytesLost(unread);
+                Log.FileReleasedUnread(_logger, file.Path, unread);
+            }
+
             Log.FileReleased(_logger, file.Path, file.ResumableOffset);
             lock (_files)
             {
@@ -501,6 +538,7 @@ public sealed class FileTailer : IDisposable
         if (truncated)
         {
             _metrics.LinesTruncated(1);
+            file.Problems.AddCut(lineOffset);
         }
 
         if (line.IsEmpty)
@@ -523,6 +561,7 @@ public sealed class FileTailer : IDisposable
                 break;
             default:
                 _metrics.LinesMalformed(1);
+                file.Problems.AddMalformed(lineOffset, result.Message);
                 if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
                 {
                     Log.LineMalformed(_logger, file.Path, lineOffset, result.Message ?? "");

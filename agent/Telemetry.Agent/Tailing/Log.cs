@@ -33,4 +33,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{Path} no longer begins with the bytes read from it (truncated and written again, {Length} bytes now, read position {Offset}): reading it again")]
     public static partial void FileRewritten(ILogger logger, string path, long offset, long length);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "{Path}: {Count} line(s) did not match the format (sent with the raw line as body and log.parse.error); the last at offset {Offset}: {Reason}")]
+    public static partial void LinesMalformed(ILogger logger, string path, long count, long offset, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "{Path}: {Count} line(s) longer than max_line_bytes ({MaxLineBytes}) were cut to that length; the last at offset {Offset}")]
+    public static partial void LinesCut(ILogger logger, string path, long count, int maxLineBytes, long offset);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "{Path} was released with {Bytes} bytes never read (it could not be read before it was rotated away or deleted)")]
+    public static partial void FileReleasedUnread(ILogger logger, string path, long bytes);
 }

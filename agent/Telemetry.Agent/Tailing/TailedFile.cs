@@ -74,6 +74,9 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
 
     public ILogParser Parser { get; }
 
+    /// <summary>Malformed and over-long lines not yet logged.</summary>
+    public LineProblems Problems { get; } = new();
+
     public AckTracker Acks { get; }
 
     public long ResumableOffset { get; private set; }

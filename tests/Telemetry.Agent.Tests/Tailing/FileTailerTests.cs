@@ -254,4 +254,30 @@ public sealed class FileTailerTests
         Assert.Equal("expected t= at column 1", records[0].Attributes.Single(a => a.Key == "log.parse.error").Value.StringValue);
         Assert.Equal(7, records[1].Attributes.Single(a => a.Key == "rid").Value.IntValue);
     }
+
+    [Fact]
+    public async Task Malformed_and_cut_lines_are_logged_at_once_with_a_reason_then_summarised_at_most_once_a_minute()
+    {
+        using var dir = new TempDirectory();
+        var exporter = new FakeExporter();
+        var logger = new ListLogger<FileTailer>();
+        await using var agent = new PipelineHarness(dir, exporter, o => o.MaxLineBytes = 100, logger: logger);
+        var malformed = new MeterCounter(agent.Metrics.Meter, "telemetry.agent.lines.malformed");
+        var cut = new MeterCounter(agent.Metrics.Meter, "telemetry.agent.lines.truncated");
+        File.AppendAllText(agent.Log(), "GARBAGE one\nt=1700000000 rid=1 " + new string('x', 200) + "\nt=1700000000 rid=2 ok\n");
+        await agent.WaitForAsync(() => exporter.Records().Count >= 3, "three records");
+        await agent.WaitForAsync(() => logger.Entries.Any(e => e.EventId == 2012), "the cut line to be logged");
+        var first = logger.Entries.Single(e => e.EventId == 2011);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, first.Level);
+        Assert.Contains($"{agent.Log()}: 1 line(s) did not match the format", first.Message);
+        Assert.Contains("the last at offset 0: expected t= at column 1", first.Message);
+        Assert.Contains("longer than max_line_bytes (100)", logger.Entries.Single(e => e.EventId == 2012).Message);
+
+        File.AppendAllText(agent.Log(), "GARBAGE two\nGARBAGE three\n");
+        await agent.WaitForAsync(() => exporter.Records().Count >= 5, "five records");
+        await Task.Delay(200);
+        Assert.Single(logger.Entries, e => e.EventId == 2011);
+        Assert.Equal(3, malformed.Total);
+        Assert.Equal(1, cut.Total);
+    }
 }

@@ -18,7 +18,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly Task _delivering;
     private readonly LogBatcher _batcher;
 
-    public PipelineHarness(TempDirectory dir, FakeExporter exporter, Action<AgentOptions>? configure = null, string glob = "access.log", string startAt = "beginning")
+    public PipelineHarness(TempDirectory dir, FakeExporter exporter, Action<AgentOptions>? configure = null, string glob = "access.log", string startAt = "beginning", Microsoft.Extensions.Logging.ILogger<FileTailer>? logger = null)
     {
         Dir = dir;
         Exporter = exporter;
@@ -39,7 +39,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var sources = new List<TailSource> { new(0, Options.Sources[0], new TestFormat(), [new("host.name", "test-host")]) };
         var channel = Channel.CreateBounded<LogBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
         _batcher = new LogBatcher(Options.Batch, sources, channel.Writer, TimeProvider.System);
-        Tailer = new FileTailer(Options, sources, Checkpoints, _batcher, Metrics, null, TimeProvider.System, NullLogger<FileTailer>.Instance);
+        Tailer = new FileTailer(Options, sources, Checkpoints, _batcher, Metrics, null, TimeProvider.System, logger ?? NullLogger<FileTailer>.Instance);
         var delivery = new DeliveryLoop(channel.Reader, exporter, Options.Batch.MaxInFlight, Metrics, TimeProvider.System, NullLogger<DeliveryLoop>.Instance);
         _delivering = Task.Run(() => delivery.RunAsync(_cts.Token));
         _reading = Task.Run(() => Tailer.RunAsync(_cts.Token));
