@@ -181,6 +181,13 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             : detail + " (" + inner.Message + ")";
     }
 
+    /// <summary>
+    /// Part of SocketsHttpHandler's "server did not complete the HTTP/2 handshake" message. One of its shapes
+    /// carries no distinguishing <see cref="HttpRequestError"/>; the .NET runtime ships these messages in
+    /// English only. A miss only means the failure is retried as an outage (warning, backoff with jitter).
+    /// </summary>
+    private const string Http2HandshakeText = "HTTP/2 handshake";
+
     private const string TlsHint =
         "TLS with the collector failed: check collector.ca_file, the names in the collector's certificate, client_cert_file/client_key_file";
 
@@ -213,7 +220,8 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
 
             if (e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse }
                 or HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse }
-                || (e is IOException && e.InnerException is ObjectDisposedException { ObjectName: "System.Net.Security.SslStream" }))
+                || (e is IOException && e.InnerException is ObjectDisposedException { ObjectName: "System.Net.Security.SslStream" })
+                || (e is HttpRequestException or IOException && e.Message.Contains(Http2HandshakeText, StringComparison.Ordinal)))
             {
                 http2HandshakeFailed = true;
             }

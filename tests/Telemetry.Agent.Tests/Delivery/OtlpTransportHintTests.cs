@@ -38,6 +38,14 @@ public sealed class OtlpTransportHintTests
     }
 
     [Fact]
+    public void Http2_handshake_failure_without_an_error_code_points_at_the_client_certificate()
+    {
+        var error = new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.");
+
+        Assert.Contains("client_cert_file", OtlpGrpcLogExporter.TransportHint(error, tls: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plain_text_endpoint_that_does_not_speak_h2c_points_at_https()
     {
         var error = new HttpRequestException(HttpRequestError.InvalidResponse, "did not complete the HTTP/2 handshake");

@@ -52,6 +52,57 @@ public sealed class AgentRejectedLinesTests
         Assert.Equal(1, invalid);
     }
 
+    [Fact]
+    public async Task Records_InfluxDB_refuses_are_counted_by_the_agent_and_never_sent_again()
+    {
+        await using var collector = await TlsCollectorFixture.StartAsync();
+        // A point with an integer "query" in the same shard: every later point with a string query is a
+        // field type conflict, which InfluxDB drops while storing the rest (the collector answers partial_success).
+        var seed = await collector.Influx.WriteLineProtocolAsync(collector.Database, "http_requests,host=seed,service=seed query=1i");
+        Assert.True((int)seed.Status < 300, seed.Body);
+        using var dir = new TempDirectory("agent-partial");
+        var log = dir.Combine("access.log");
+        var config = await AgentProcess.WriteConfigAsync(dir, collector.AgentConfig(), log);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 10; i++)
+        {
+            lines.Append(NginxLine($"/conflict?rid={i}")).Append(NginxLine($"/ok/{100 + i}"));
+        }
+
+        await File.WriteAllTextAsync(log, lines.ToString());
+        await using (var agent = AgentProcess.Start(config))
+        {
+            await WaitUntilAsync(async () => (await StoredOkPathsAsync(collector)).Count >= 10, agent, "the lines InfluxDB accepts were not stored");
+            await WaitUntilAsync(async () => await RejectedMetricAsync(collector) >= 10, agent, "telemetry.agent.lines.rejected never reached 10 in InfluxDB");
+            Assert.Contains("refused 10 of 20 records", agent.Output, StringComparison.Ordinal);
+            await agent.StopAsync();
+        }
+
+        await using (var restarted = AgentProcess.Start(config))
+        {
+            await File.AppendAllTextAsync(log, NginxLine("/ok/200") + NginxLine("/ok/201"));
+            await WaitUntilAsync(async () => (await StoredOkPathsAsync(collector)).Count >= 12, restarted, "lines after the restart were not delivered");
+            await Task.Delay(1500);
+        }
+
+        Assert.Equal(
+            Enumerable.Range(100, 10).Append(200).Append(201).Select(i => "/ok/" + i.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal).ToList(),
+            (await StoredOkPathsAsync(collector)).Order(StringComparer.Ordinal).ToList());
+        // Each refused record was refused once: a retry (or a re-read after the restart) would add to these.
+        Assert.Equal(10, collector.Pipeline.Calls.Sum(c => c.Result.Rejected));
+        Assert.Equal(10, await RejectedMetricAsync(collector));
+    }
+
+    private static string NginxLine(string target) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"127.0.0.1 - - [{DateTimeOffset.UtcNow:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {target} HTTP/1.1\" 200 12 \"-\" \"e2e/1.0\"\n");
+
+    private static async Task<List<string>> StoredOkPathsAsync(TlsCollectorFixture collector)
+    {
+        var series = await collector.Influx.QueryAsync(collector.Database, "SELECT \"path\" FROM \"http_requests\" WHERE \"path\" =~ /^\\/ok\\//");
+        return series.SelectMany(s => s.Rows()).Select(r => r["path"].GetString() ?? "").ToList();
+    }
+
     private static Task<List<long>> StoredRidsAsync(TlsCollectorFixture collector) => AgentProcess.StoredRidsAsync(collector);
 
     private static async Task<double> RejectedMetricAsync(TlsCollectorFixture collector)

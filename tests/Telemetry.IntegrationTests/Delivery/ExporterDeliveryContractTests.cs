@@ -41,6 +41,7 @@ public sealed class ExporterDeliveryContractTests
         Assert.Equal(2, unreachable.Count);
         Assert.Contains("storage down (scripted)", unreachable[0].Message, StringComparison.Ordinal);
         Assert.Contains(agent.Logs.Entries, e => e.EventId == 3003);
+        Assert.Equal(2, agent.Retries("transient"));
     }
 
     [Fact]
@@ -93,6 +94,7 @@ public sealed class ExporterDeliveryContractTests
         Assert.Single(collector.Pipeline.Calls);
         Assert.Equal(10, await collector.RequestRowsAsync());
         Assert.Equal(0, agent.Instruments.ConsecutiveFailures);
+        Assert.Equal(0, agent.Retries("transient") + agent.Retries("operator_fixable"));
     }
 
     [Fact]
@@ -107,9 +109,11 @@ public sealed class ExporterDeliveryContractTests
         Assert.Equal(20, ack.RejectedRecords);
         Assert.Contains("max_records_per_request", ack.Message, StringComparison.Ordinal);
         await Task.Delay(1000);
-        var call = Assert.Single(collector.Pipeline.Calls);
+        Assert.True(collector.Pipeline.Calls.Count == 1, $"{collector.Pipeline.Calls.Count} calls; agent log:\n{agent.Logs.Text}");
+        var call = collector.Pipeline.Calls[0];
         Assert.Equal(ExportStatus.InvalidArgument, call.Result.Status);
         Assert.Equal(0, await collector.RequestRowsAsync());
+        Assert.Equal(0, agent.Retries("transient") + agent.Retries("operator_fixable"));
         var rejected = Assert.Single(agent.Logs.Entries, e => e.EventId == 3002);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, rejected.Level);
         Assert.Contains("InvalidArgument", rejected.Message, StringComparison.Ordinal);

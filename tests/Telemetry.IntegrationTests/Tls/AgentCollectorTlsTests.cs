@@ -134,6 +134,8 @@ public sealed class AgentCollectorTlsTests
         Assert.All(refusals, e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, e.Level));
         Assert.Contains(setting, refusals[^1].Message, StringComparison.Ordinal);
         Assert.DoesNotContain(agent.Logs.Entries, e => e.EventId == 3002);
+        Assert.True(agent.Retries("operator_fixable") >= 2, $"telemetry.agent.export.retries{{error.type=operator_fixable}} = {agent.Retries("operator_fixable")}");
+        Assert.True(agent.Retries("transient") == 0, "attempts taken for an outage:\n" + string.Join('\n', agent.Logs.Entries.Where(e => e.EventId == 3000).Select(e => e.Message)));
     }
 
     /// <summary>The export neither completes nor stores anything; shutting the agent down leaves it unacknowledged.</summary>

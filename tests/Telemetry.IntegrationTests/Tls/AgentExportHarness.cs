@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +17,8 @@ namespace Telemetry.IntegrationTests.Tls;
 public sealed class AgentExportHarness : IDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _retries = new();
 
     public AgentExportHarness(IDictionary<string, string?> collector)
     {
@@ -27,7 +31,31 @@ public sealed class AgentExportHarness : IDisposable
         _services = services.BuildServiceProvider();
         Exporter = _services.GetRequiredService<ILogExporter>();
         Instruments = _services.GetRequiredService<ExportInstruments>();
+
+        // telemetry.agent.export.retries of this harness only (tests run in parallel; the meter's scope is this provider's factory).
+        var meterFactory = _services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == "telemetry.agent.export.retries")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type" && tag.Value is string type)
+                {
+                    _retries.AddOrUpdate(type, value, (_, total) => total + value);
+                }
+            }
+        });
+        _listener.Start();
     }
+
+    /// <summary>The exporter's <c>telemetry.agent.export.retries</c> so far, by <c>error.type</c>.</summary>
+    public long Retries(string errorType) => _retries.GetValueOrDefault(errorType);
 
     public ILogExporter Exporter { get; }
 
@@ -72,7 +100,11 @@ public sealed class AgentExportHarness : IDisposable
         return request.ToByteArray();
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
 
     private static KeyValue Attribute(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 }
