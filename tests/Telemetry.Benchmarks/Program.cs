@@ -16,6 +16,11 @@ public static class BenchmarkProgram
             return Mapping.DecodeMapEncodeCpuCommand.Run(args, Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "otlp-sink")
+        {
+            return Throughput.OtlpSinkCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
+        }
+
         if (args.Length > 0 && args[0] == "collector-throughput")
         {
             return Writing.CollectorThroughputCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
