@@ -11,6 +11,11 @@ public static class BenchmarkProgram
             return Writing.InfluxCeilingCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
         }
 
+        if (args.Length > 0 && args[0] == "decode-map-encode-cpu")
+        {
+            return Mapping.DecodeMapEncodeCpuCommand.Run(args, Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "otlp-sink")
         {
             return Throughput.OtlpSinkCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();

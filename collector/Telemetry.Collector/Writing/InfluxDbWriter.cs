@@ -280,23 +280,30 @@ public sealed class InfluxDbWriter
 
     private async Task<HttpAnswer> SendWithRetryAsync(BatchOutcome outcome, List<int> set, CancellationToken cancellationToken)
     {
-        using var body = new LineBuffer(outcome.Lines.Bytes(set) + 64);
-        foreach (var line in set)
+        // The whole batch (every line, no blank ones) is sent as it is; a subset is copied out.
+        var bytes = outcome.Lines.Bytes(set);
+        var whole = set.Count == outcome.Lines.Count && (bytes == outcome.Batch.Length || bytes == outcome.Batch.Length + 1);
+        using var body = whole ? null : new LineBuffer(bytes + 64);
+        if (body is not null)
         {
-            body.Write(outcome.Lines.LineWithNewline(line).Span);
+            foreach (var line in set)
+            {
+                body.Write(outcome.Lines.LineWithNewline(line).Span);
+            }
         }
 
-        using var compressed = _options.Gzip ? new LineBuffer(Math.Max(256, body.Length / 4)) : null;
+        var plain = body is null ? outcome.Batch : body.WrittenMemory;
+        using var compressed = _options.Gzip ? new LineBuffer(Math.Max(256, plain.Length / 4)) : null;
         if (compressed is not null)
         {
             using var stream = new LineBufferStream(compressed);
             using (var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true))
             {
-                gzip.Write(body.WrittenSpan);
+                gzip.Write(plain.Span);
             }
         }
 
-        var payload = compressed is null ? body.WrittenMemory : compressed.WrittenMemory;
+        var payload = compressed is null ? plain : compressed.WrittenMemory;
         for (var attempt = 0; ; attempt++)
         {
             var answer = await SendOnceAsync(payload, compressed is not null, cancellationToken).ConfigureAwait(false);

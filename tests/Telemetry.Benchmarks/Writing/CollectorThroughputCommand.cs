@@ -70,10 +70,11 @@ public static class CollectorThroughputCommand
 
         var ceilingDb = await influx.CreateUniqueDatabaseAsync("ceiling").ConfigureAwait(false);
         await InfluxCeiling.MeasureLinesAsync(influx, Rebatch(warmLines, writer.BatchMaxPoints), writer.MaxConcurrentRequests, writer.Gzip, ceilingDb).ConfigureAwait(false);
+        await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
         var ceiling = await InfluxCeiling.MeasureLinesAsync(influx, Rebatch(lines, writer.BatchMaxPoints), writer.MaxConcurrentRequests, writer.Gzip, ceilingDb, (long)MeasuredTime).ConfigureAwait(false);
         await output.WriteLineAsync("InfluxDB ceiling: " + ceiling).ConfigureAwait(false);
 
-        var collector = await MeasureCollectorAsync(influx, warmBodies, exportBodies, points, inFlight, gzip).ConfigureAwait(false);
+        var collector = await MeasureCollectorAsync(influx, warmBodies, exportBodies, points, inFlight, gzip, output).ConfigureAwait(false);
         await output.WriteLineAsync("collector end to end: " + collector).ConfigureAwait(false);
 
         var ratio = collector.PointsPerSecond / ceiling.PointsPerSecond;
@@ -103,6 +104,21 @@ public static class CollectorThroughputCommand
                 return;
             }
 
+            last = now;
+        }
+    }
+
+    /// <summary>Waits (at most 60 s) until influxd has used under 5 % of a core for two seconds in a row:
+    /// the previous run's cache snapshots and compactions must not be billed to the next one.</summary>
+    private static async Task WaitForInfluxIdleAsync(InfluxDbServer influx)
+    {
+        var quiet = 0;
+        var last = influx.ProcessorTime;
+        for (var i = 0; i < 60 && quiet < 2; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            var now = influx.ProcessorTime;
+            quiet = now - last < TimeSpan.FromMilliseconds(50) ? quiet + 1 : 0;
             last = now;
         }
     }
@@ -215,7 +231,7 @@ public static class CollectorThroughputCommand
         return frame;
     }
 
-    private static async Task<CollectorResult> MeasureCollectorAsync(InfluxDbServer influx, List<byte[]> warmUp, List<byte[]> exports, int points, int inFlight, bool gzip)
+    private static async Task<CollectorResult> MeasureCollectorAsync(InfluxDbServer influx, List<byte[]> warmUp, List<byte[]> exports, int points, int inFlight, bool gzip, TextWriter output)
     {
         var db = await influx.CreateUniqueDatabaseAsync("collector").ConfigureAwait(false);
         using var dir = new TempDirectory("collector-throughput");
@@ -242,6 +258,8 @@ public static class CollectorThroughputCommand
         {
             await SendAllAsync(clients, uri, warmUp, gzip).ConfigureAwait(false);
             await WaitForJitIdleAsync().ConfigureAwait(false);
+            await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
+            await output.WriteLineAsync("collector warmed up, influxd idle: timing the collector").ConfigureAwait(false);
 
             using var writes = new WriteStats();
             var influxCpu = influx.ProcessorTime;
