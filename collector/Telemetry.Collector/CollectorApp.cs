@@ -99,6 +99,16 @@ public static class CollectorApp
             throw new ConfigurationErrorException("pipeline", "no export pipeline is registered (CollectorStages.Add wires Mapping and Writing)");
         }
 
+        try
+        {
+            ValidateAll(app.Services);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         MapEndpoints(app);
         LogStart(app, receiver, certificates);
         return app;
@@ -153,28 +163,15 @@ public static class CollectorApp
         _ => null,
     };
 
-    private static string? ConfigPath(string[] args)
+    private static string? ConfigPath(string[] args) => args switch
     {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--config" or "-c")
-            {
-                if (i + 1 >= args.Length || string.IsNullOrWhiteSpace(args[i + 1]))
-                {
-                    throw new ConfigurationErrorException("--config", "needs a file path");
-                }
-
-                return args[i + 1];
-            }
-
-            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                return args[i]["--config=".Length..];
-            }
-        }
-
-        return null;
-    }
+        [] => null,
+        ["--config" or "-c", var path] when !string.IsNullOrWhiteSpace(path) => path,
+        ["--config" or "-c"] or ["--config" or "-c", _] => throw new ConfigurationErrorException("--config", "needs a file path"),
+        [var single] when single.StartsWith("--config=", StringComparison.Ordinal) => single["--config=".Length..],
+        ["--config" or "-c", _, var extra, ..] => throw new ConfigurationErrorException(extra, "unknown argument (usage: telemetry-collector --config <file>)"),
+        [var first, ..] => throw new ConfigurationErrorException(first, "unknown argument (usage: telemetry-collector --config <file>)"),
+    };
 
     private static void AddConfiguration(ConfigurationManager configuration, string? configPath)
     {
@@ -186,7 +183,14 @@ public static class CollectorApp
                 throw new ConfigurationErrorException("--config", $"file '{configPath}' not found");
             }
 
-            configuration.AddCollectorYaml(full);
+            var values = YamlConfigurationFile.Read(full);
+            if (UnknownKeys.FirstError(values.Keys) is { } unknown)
+            {
+                var colon = unknown.IndexOf(": ", StringComparison.Ordinal);
+                throw new ConfigurationErrorException(unknown[..colon], unknown[(colon + 2)..]);
+            }
+
+            configuration.AddInMemoryCollection(values);
         }
 
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
@@ -206,6 +210,17 @@ public static class CollectorApp
         }
 
         return options;
+    }
+
+    /// <summary>Runs every options validator now, so a bad value is one line before the host starts (a hosted
+    /// service that reads its options in its constructor would otherwise fail first, logged with a stack trace).</summary>
+    private static void ValidateAll(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SelfMetricsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<InfluxDbOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<EnrichmentOptions>>().Value;
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -249,7 +264,13 @@ public static class CollectorApp
 
         var type = match.Groups["type"].Value;
         type = type[(type.LastIndexOf('.') + 1)..];
-        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}";
+        var hint = type switch
+        {
+            "TimeSpan" => " (write durations as hh:mm:ss[.fff], e.g. 00:00:10 or 00:00:00.500)",
+            "Boolean" => " (true or false)",
+            _ => string.Empty,
+        };
+        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}{hint}";
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

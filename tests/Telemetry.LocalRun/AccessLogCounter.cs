@@ -1,6 +1,6 @@
 namespace Telemetry.LocalRun;
 
-/// <summary>Counts the lines a web server has appended to its access log since the watcher started.</summary>
+/// <summary>Counts the lines of an access log, from its start; reads only what was appended since the last call.</summary>
 internal sealed class AccessLogCounter(string path)
 {
     private long _offset = -1;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http;
 using System.Text.Json;
 
@@ -7,16 +6,16 @@ namespace Telemetry.LocalRun;
 /// <summary>The few InfluxQL questions the watcher asks: counts of points, optionally grouped by one tag.</summary>
 internal sealed class InfluxQueries(HttpClient http, Uri influx, string database)
 {
-    public async Task<long> CountAsync(string where, CancellationToken ct)
+    public async Task<long> CountAsync(string? where, CancellationToken ct)
     {
         var groups = await CountByAsync(where, groupBy: null, ct).ConfigureAwait(false);
         return groups.Values.Sum();
     }
 
-    /// <summary>count("status_code") of http_requests matching <paramref name="where"/>, per value of a tag.</summary>
-    public async Task<Dictionary<string, long>> CountByAsync(string where, string? groupBy, CancellationToken ct)
+    /// <summary>count("status_code") of http_requests matching <paramref name="where"/> (all when null), per value of a tag.</summary>
+    public async Task<Dictionary<string, long>> CountByAsync(string? where, string? groupBy, CancellationToken ct)
     {
-        var q = $"SELECT count(\"status_code\") FROM \"http_requests\" WHERE {where}"
+        var q = "SELECT count(\"status_code\") FROM \"http_requests\"" + (where is null ? "" : " WHERE " + where)
             + (groupBy is null ? "" : $" GROUP BY \"{groupBy}\"");
         using var doc = await QueryAsync(q, ct).ConfigureAwait(false);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -55,11 +54,4 @@ internal sealed class InfluxQueries(HttpClient http, Uri influx, string database
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         return await JsonDocument.ParseAsync(body, cancellationToken: ct).ConfigureAwait(false);
     }
-
-    /// <summary>An InfluxQL regex literal matching the query-string id <paramref name="rid"/> exactly.</summary>
-    public static string RidRegex(string rid) =>
-        "/(^|&)rid=" + System.Text.RegularExpressions.Regex.Escape(rid).Replace("/", "\\/", StringComparison.Ordinal) + "(&|$)/";
-
-    public static string Since(DateTimeOffset start) =>
-        "time >= " + (start.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture);
 }

@@ -2,10 +2,11 @@ using System.Globalization;
 
 namespace Telemetry.LocalRun;
 
-/// <summary>CPU-seconds and peak RSS of a process, from /proc (Linux).</summary>
+/// <summary>CPU-seconds, RSS and peak RSS of a process, from /proc (Linux). Keeps its last figures once the process is gone.</summary>
 internal sealed class ProcessSampler(string name, int pid)
 {
     public string Name { get; } = name;
+    public int Pid { get; } = pid;
     public double CpuSeconds { get; private set; }
     public long RssBytes { get; private set; }
     public long PeakRssBytes { get; private set; }
@@ -13,14 +14,25 @@ internal sealed class ProcessSampler(string name, int pid)
 
     public void Refresh()
     {
+        if (!Alive)
+        {
+            return;
+        }
+
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name (which may contain spaces) start after the last ')'.
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            // Fields after the command name (which may contain spaces) start after the last ')': state, ppid, ...
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields[0] is "Z" or "X")
+            {
+                Alive = false; // exited, not yet reaped by its parent
+                return;
+            }
+
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             CpuSeconds = ticks / 100.0; // USER_HZ is 100 on Linux
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
             {
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 {

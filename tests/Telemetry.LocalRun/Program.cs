@@ -4,59 +4,115 @@ using System.Text.Json;
 using Telemetry.LocalRun;
 
 // telemetry-localrun watch: progress of a running local pipeline, latency probes, and the closing summary.
-// Used by scripts/run-local.sh and the latency benchmark; see docs/performance.md.
-var options = WatchOptions.Parse(args);
+// Used by scripts/run-local.sh and the pipeline benchmarks; see docs/performance.md.
+WatchOptions? options;
+try
+{
+    options = WatchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+{
+    Console.Error.WriteLine("telemetry-localrun: " + e.Message);
+    options = null;
+}
+
 if (options is null)
 {
     Console.Error.WriteLine(WatchOptions.Usage);
     return 2;
 }
 
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+var inv = CultureInfo.InvariantCulture;
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 var influx = new InfluxQueries(http, options.Influx, options.Database);
 var start = DateTimeOffset.UtcNow;
-var log = new AccessLogCounter(options.AccessLog);
-log.Refresh();
-var logStart = log.Lines;
+var logs = options.AccessLogs.Select(p => new AccessLogCounter(p)).ToList();
 var samplers = options.Processes.Select(p => new ProcessSampler(p.Name, p.Pid)).ToList();
 var cpuStart = samplers.ToDictionary(s => s.Name, s => { s.Refresh(); return s.CpuSeconds; });
 // RSS after the first minute and at the end: "memory flat" under sustained load means these stay close.
 var rssAtOneMinute = new Dictionary<string, long>(StringComparer.Ordinal);
+var rssSamples = samplers.ToDictionary(s => s.Name, _ => new List<long>(), StringComparer.Ordinal);
+var nextRssAt = options.RssEverySeconds;
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+using var skipWait = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    if (!stop.IsCancellationRequested)
+    {
+        Console.WriteLine("== Ctrl-C: stopping the load, then waiting for the pipeline to catch up (Ctrl-C again: summary now)");
+        stop.Cancel();
+    }
+    else
+    {
+        Console.WriteLine("== Ctrl-C again: summary now, without waiting for the pipeline");
+        skipWait.Cancel();
+    }
+};
 if (options.Duration > TimeSpan.Zero)
 {
     stop.CancelAfter(options.Duration);
 }
 
-var probe = options.ProbeUrl is null && options.ProbeFile is null
-    ? null
-    : new LatencyProbe(http, influx, options.ProbeUrl, options.ProbeFile, options.RunId);
-var probing = probe?.RunAsync(TimeSpan.FromMilliseconds(500), stop.Token) ?? Task.CompletedTask;
-var since = InfluxQueries.Since(start.AddSeconds(-5));
+var probe = options.ProbeUrl is null ? null : new LatencyProbe(http, influx, options.ProbeUrl, options.RunId);
+// Probes start once the first point is stored: start-up (JIT, first connections, the agent's first scan) is
+// reported on its own, and the latency figures are those of the running pipeline.
+var probing = Task.CompletedTask;
+double? firstStoredAfter = null;
 
-long lastStored = 0;
-var lastAt = DateTimeOffset.UtcNow;
-async Task<(long Generated, long Stored)> ReportAsync()
+long lastStored = 0, lastWritten = 0;
+var lastAt = start;
+string? died = null;
+Console.WriteLine("  time   lines written   points stored   written/s   stored/s   behind   latency p50/p99       RSS (MB)");
+
+async Task<(long Written, long Stored)> ReportAsync()
 {
-    log.Refresh();
+    logs.ForEach(l => l.Refresh());
     samplers.ForEach(s => s.Refresh());
-    var generated = log.Lines - logStart;
-    var stored = await influx.CountAsync(since, CancellationToken.None).ConfigureAwait(false);
+    var written = logs.Sum(l => l.Lines);
+    long stored;
+    try
+    {
+        stored = await influx.CountAsync(null, skipWait.Token).ConfigureAwait(false);
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        Console.WriteLine(skipWait.IsCancellationRequested ? "  (count skipped)" : $"  (InfluxDB did not answer the count: {e.Message})");
+        stored = lastStored;
+    }
+
     var now = DateTimeOffset.UtcNow;
-    var rate = (stored - lastStored) / Math.Max(0.001, (now - lastAt).TotalSeconds);
-    (lastStored, lastAt) = (stored, now);
+    var elapsed = (now - start).TotalSeconds;
+    var seconds = Math.Max(0.001, (now - lastAt).TotalSeconds);
+    var storedRate = (stored - lastStored) / seconds;
+    var writtenRate = (written - lastWritten) / seconds;
+    (lastStored, lastWritten, lastAt) = (stored, written, now);
     if (now - start >= TimeSpan.FromMinutes(1))
     {
         samplers.ForEach(s => rssAtOneMinute.TryAdd(s.Name, s.RssBytes));
     }
 
-    var p50 = probe is null ? double.NaN : LatencyProbe.Percentile(probe.Latencies, 50);
-    var procs = string.Join(" ", samplers.Select(s => $"{s.Name}={s.RssBytes / 1048576.0:F0}MB"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"[{(now - start).TotalSeconds,5:F0}s] generated {generated,9}  stored {stored,9}  {rate,8:F0} points/s  lag {generated - stored,7}  latency p50 {p50,6:F0} ms  {procs}"));
-    return (generated, stored);
+    var latency = probe is null || probe.Latencies.Count == 0
+        ? "-"
+        : string.Create(inv, $"{LatencyProbe.Percentile(probe.Latencies, 50):F0}/{LatencyProbe.Percentile(probe.Latencies, 99):F0} ms");
+    var rss = string.Join(" ", samplers.Select(s => string.Create(inv, $"{s.Name} {s.RssBytes / 1048576.0:F0}")));
+    Console.WriteLine(string.Create(inv,
+        $"{elapsed,5:F0}s  {written,14:N0}  {stored,14:N0}  {writtenRate,10:N0}  {storedRate,9:N0}  {written - stored,7:N0}   {latency,-18}  {rss}"));
+    if (options.RssEverySeconds > 0 && elapsed >= nextRssAt)
+    {
+        nextRssAt += options.RssEverySeconds;
+        foreach (var s in samplers)
+        {
+            rssSamples[s.Name].Add(s.RssBytes);
+        }
+
+        Console.WriteLine("  memory at " + string.Create(inv, $"{elapsed:F0}s: ")
+            + string.Join(", ", samplers.Select(s => string.Create(inv, $"{s.Name} RSS {s.RssBytes / 1048576.0:F1} MB (CPU {s.CpuSeconds - cpuStart[s.Name]:F1} s)"))));
+    }
+
+    died ??= samplers.FirstOrDefault(s => !s.Alive) is { } gone ? $"{gone.Name} (pid {gone.Pid})" : null;
+    return (written, stored);
 }
 
 try
@@ -64,14 +120,26 @@ try
     using var tick = new PeriodicTimer(TimeSpan.FromSeconds(options.ProgressSeconds));
     while (await tick.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
     {
-        await ReportAsync().ConfigureAwait(false);
+        var (_, storedNow) = await ReportAsync().ConfigureAwait(false);
+        if (firstStoredAfter is null && storedNow > 0)
+        {
+            firstStoredAfter = (DateTimeOffset.UtcNow - start).TotalSeconds;
+            Console.WriteLine(string.Create(inv, $"  first points stored {firstStoredAfter:F0} s after the load started") + (probe is null ? "" : "; latency probes start now (2 per second)"));
+            probing = probe?.RunAsync(TimeSpan.FromMilliseconds(500), stop.Token) ?? Task.CompletedTask;
+        }
+
+        if (died is not null)
+        {
+            Console.WriteLine($"!! {died} has exited: stopping the run");
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
     }
 }
 catch (OperationCanceledException)
 {
 }
 
-await probing.ConfigureAwait(false);
+var loadSeconds = (DateTimeOffset.UtcNow - start).TotalSeconds;
 
 // Stop the load (Ctrl-C before its --duration) and let it write its summary before counting.
 if (options.StopPid is int loadPid)
@@ -79,61 +147,133 @@ if (options.StopPid is int loadPid)
     await StopLoadGeneratorAsync(loadPid).ConfigureAwait(false);
 }
 
-// Drain: wait until everything the server logged is stored, or nothing moved for drain_seconds.
-var (generatedTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
-var lastChange = DateTimeOffset.UtcNow;
-while (storedTotal < generatedTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds))
+Console.WriteLine("== load stopped; waiting for the pipeline to catch up" + (probe is null ? "" : " and for the last probes"));
+var (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
+var behindAtStop = writtenTotal - storedTotal;
+var drainStart = DateTimeOffset.UtcNow;
+await Task.WhenAny(probing, Task.Delay(Timeout.Infinite, skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+
+// Drain: wait until everything written is stored, or nothing moved for drain_seconds.
+(writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
+var lastChange = drainStart;
+while (died is null && !skipWait.IsCancellationRequested && storedTotal < writtenTotal && DateTimeOffset.UtcNow - lastChange < TimeSpan.FromSeconds(options.DrainSeconds)
+    && DateTimeOffset.UtcNow - drainStart < TimeSpan.FromSeconds(options.DrainMaxSeconds))
 {
-    await Task.Delay(1000).ConfigureAwait(false);
+    await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.ProgressSeconds, 5)), skipWait.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
     var before = storedTotal;
-    (generatedTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
+    (writtenTotal, storedTotal) = await ReportAsync().ConfigureAwait(false);
     if (storedTotal != before)
     {
         lastChange = DateTimeOffset.UtcNow;
     }
 }
 
-var notProbe = $"{since} AND \"query\" !~ /(^|&)rid=probe-/";
-var storedByClass = await influx.CountByAsync(notProbe, "status_class", CancellationToken.None).ConfigureAwait(false);
-var expectedByClass = options.Expected is null ? null : ReadExpected(options.Expected);
-var lost = Math.Max(0, generatedTotal - storedTotal);
-var extra = Math.Max(0, storedTotal - generatedTotal);
+var drainSeconds = (DateTimeOffset.UtcNow - drainStart).TotalSeconds;
+var storedByClass = await RetryAsync(() => influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None)).ConfigureAwait(false);
+var probesStored = (await RetryAsync(() => influx.CountByAsync($"\"vhost\" = '{LatencyProbe.VirtualHost}'", null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
+storedTotal = (await RetryAsync(() => influx.CountByAsync(null, null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
+var expected = options.Expected is null ? null : ReadExpected(options.Expected);
+var lost = Math.Max(0, writtenTotal - storedTotal);
+var extra = Math.Max(0, storedTotal - writtenTotal);
 IReadOnlyCollection<double> latencies = probe?.Latencies ?? Array.Empty<double>();
+var classes = storedByClass.Keys.Union(expected?.Classes.Keys ?? Enumerable.Empty<string>()).Order(StringComparer.Ordinal).ToList();
+var mismatched = expected is null
+    ? []
+    : classes.Where(c => storedByClass.GetValueOrDefault(c) != expected.Classes.GetValueOrDefault(c)).ToList();
 
 Console.WriteLine();
-Console.WriteLine("== summary");
-Console.WriteLine($"lines written by the web server: {generatedTotal}");
-Console.WriteLine($"points stored in InfluxDB:       {storedTotal}");
-Console.WriteLine($"lines lost:                      {lost}");
-Console.WriteLine($"points without a line (dup):     {extra}");
-Console.WriteLine("status class   generated   stored");
-foreach (var cls in storedByClass.Keys.Union(expectedByClass?.Keys ?? Enumerable.Empty<string>()).Order(StringComparer.Ordinal))
+Console.WriteLine(string.Create(inv, $"== summary ({loadSeconds:F0} s of load)"));
+Console.WriteLine(string.Create(inv, $"  lines written to the access logs {writtenTotal,12:N0}")
+    + (probe is null ? "" : string.Create(inv, $"   (including {probesStored:N0} latency probes)")));
+Console.WriteLine(string.Create(inv, $"  points stored in InfluxDB        {storedTotal,12:N0}   ({storedTotal / Math.Max(1, loadSeconds):N0}/s on average)"));
+Console.WriteLine(string.Create(inv, $"  lost (written, not stored)       {lost,12:N0}"));
+Console.WriteLine(string.Create(inv, $"  duplicated (stored, not written) {extra,12:N0}"));
+Console.WriteLine(expected is null ? "  status class       stored" : "  status class   load generator       stored");
+foreach (var cls in classes)
 {
-    var expected = expectedByClass is null ? "-" : expectedByClass.GetValueOrDefault(cls).ToString(CultureInfo.InvariantCulture);
-    Console.WriteLine($"{cls,-12} {expected,11} {storedByClass.GetValueOrDefault(cls),8}");
+    var stored = storedByClass.GetValueOrDefault(cls);
+    Console.WriteLine(expected is null
+        ? string.Create(inv, $"  {cls,-12} {stored,12:N0}")
+        : string.Create(inv, $"  {cls,-12} {expected.Classes.GetValueOrDefault(cls),16:N0} {stored,12:N0}{(mismatched.Contains(cls) ? "   <- differs" : "")}"));
 }
 
+if (expected is not null && expected.TransportErrors > 0)
+{
+    Console.WriteLine(string.Create(inv, $"  requests the web server did not answer (load generator): {expected.TransportErrors:N0}"));
+}
+
+Console.WriteLine(string.Create(inv, $"  behind when the load stopped     {behindAtStop,12:N0}   (caught up {drainSeconds:F0} s later)"));
+Console.WriteLine(firstStoredAfter is null
+    ? "  first points stored: never"
+    : string.Create(inv, $"  first points stored {firstStoredAfter:F0} s after the load started (start-up, not in the latency figures)"));
 if (probe is not null)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"latency line appended -> point queryable ({latencies.Count} probes, {probe.Lost} not seen): p50 {LatencyProbe.Percentile(latencies, 50):F0} ms, p99 {LatencyProbe.Percentile(latencies, 99):F0} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):F0} ms"));
+    Console.WriteLine(string.Create(inv,
+        $"  latency, line appended -> point queryable: p50 {LatencyProbe.Percentile(latencies, 50):F0} ms, p99 {LatencyProbe.Percentile(latencies, 99):F0} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):F0} ms ({latencies.Count} probes; {probe.NotSeen} not seen within 60 s, {probe.Failed} not answered by the web server)"));
 }
 
+Console.WriteLine("  process       CPU-seconds   CPU %   peak RSS   RSS after 1 min   RSS at end");
 foreach (var s in samplers)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{s.Name}: {s.CpuSeconds - cpuStart[s.Name]:F1} CPU-seconds, peak RSS {s.PeakRssBytes / 1048576.0:F1} MB, RSS after 1 min {rssAtOneMinute.GetValueOrDefault(s.Name) / 1048576.0:F1} MB, at the end {s.RssBytes / 1048576.0:F1} MB"));
+    var cpu = s.CpuSeconds - cpuStart[s.Name];
+    var oneMinute = rssAtOneMinute.TryGetValue(s.Name, out var m) ? string.Create(inv, $"{m / 1048576.0:F1} MB") : "-";
+    Console.WriteLine(string.Create(inv,
+        $"  {s.Name,-12} {cpu,12:F1} {100 * cpu / Math.Max(1, loadSeconds),7:F0} {s.PeakRssBytes / 1048576.0,7:F1} MB {oneMinute,17} {s.RssBytes / 1048576.0,9:F1} MB"));
 }
+
+var failures = new List<string>();
+if (died is not null)
+{
+    failures.Add($"{died} exited during the run");
+}
+
+if (lost > 0)
+{
+    failures.Add(string.Create(inv, $"{lost:N0} lines lost"));
+}
+
+if (extra > 0)
+{
+    failures.Add(string.Create(inv, $"{extra:N0} points without a line"));
+}
+
+if (mismatched.Count > 0)
+{
+    failures.Add("status classes differ from the load generator's: " + string.Join(", ", mismatched));
+}
+
+if (expected is null && options.Expected is not null)
+{
+    failures.Add("no load generator summary to compare the status classes with");
+}
+
+if (probe is not null && probe.NotSeen > 0)
+{
+    failures.Add($"{probe.NotSeen} latency probes never became queryable");
+}
+
+Console.WriteLine(failures.Count == 0 ? "  result: PASS" : "  result: FAIL - " + string.Join("; ", failures));
 
 if (options.SummaryOut is not null)
 {
-    using var file = File.Create(options.SummaryOut);
+    WriteSummary(options.SummaryOut);
+}
+
+return died is not null ? 3 : failures.Count == 0 ? 0 : 1;
+
+void WriteSummary(string path)
+{
+    using var file = File.Create(path);
     using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
     json.WriteStartObject();
-    json.WriteNumber("generated", generatedTotal);
+    json.WriteNumber("load_seconds", Math.Round(loadSeconds, 1));
+    json.WriteNumber("generated", writtenTotal);
     json.WriteNumber("stored", storedTotal);
     json.WriteNumber("lost", lost);
     json.WriteNumber("duplicated", extra);
+    json.WriteNumber("behind_at_stop", behindAtStop);
+    json.WriteNumber("drain_seconds", Math.Round(drainSeconds, 1));
+    json.WriteBoolean("classes_match", expected is not null && mismatched.Count == 0);
     json.WriteStartObject("stored_by_status_class");
     foreach (var (k, v) in storedByClass)
     {
@@ -141,29 +281,58 @@ if (options.SummaryOut is not null)
     }
 
     json.WriteEndObject();
+    if (firstStoredAfter is double first)
+    {
+        json.WriteNumber("first_stored_after_seconds", Math.Round(first, 1));
+    }
+
     json.WriteNumber("probes", latencies.Count);
-    json.WriteNumber("probes_not_seen", probe?.Lost ?? 0);
+    json.WriteNumber("probes_not_seen", probe?.NotSeen ?? 0);
+    json.WriteNumber("probes_not_answered", probe?.Failed ?? 0);
     if (latencies.Count > 0)
     {
-        json.WriteNumber("latency_p50_ms", LatencyProbe.Percentile(latencies, 50));
-        json.WriteNumber("latency_p99_ms", LatencyProbe.Percentile(latencies, 99));
-        json.WriteNumber("latency_max_ms", latencies.Max());
+        json.WriteNumber("latency_p50_ms", Math.Round(LatencyProbe.Percentile(latencies, 50), 1));
+        json.WriteNumber("latency_p99_ms", Math.Round(LatencyProbe.Percentile(latencies, 99), 1));
+        json.WriteNumber("latency_max_ms", Math.Round(latencies.Max(), 1));
     }
 
     foreach (var s in samplers)
     {
-        json.WriteNumber($"{s.Name}_cpu_seconds", s.CpuSeconds - cpuStart[s.Name]);
+        json.WriteNumber($"{s.Name}_cpu_seconds", Math.Round(s.CpuSeconds - cpuStart[s.Name], 2));
         json.WriteNumber($"{s.Name}_peak_rss_bytes", s.PeakRssBytes);
         json.WriteNumber($"{s.Name}_rss_after_1min_bytes", rssAtOneMinute.GetValueOrDefault(s.Name));
         json.WriteNumber($"{s.Name}_rss_end_bytes", s.RssBytes);
+        if (options.RssEverySeconds > 0)
+        {
+            json.WriteStartArray($"{s.Name}_rss_samples_bytes");
+            foreach (var v in rssSamples[s.Name])
+            {
+                json.WriteNumberValue(v);
+            }
+
+            json.WriteEndArray();
+        }
     }
 
     json.WriteEndObject();
 }
 
-var mismatch = expectedByClass is not null
-    && expectedByClass.Any(kv => storedByClass.GetValueOrDefault(kv.Key) != kv.Value);
-return lost == 0 && extra == 0 && !mismatch ? 0 : 1;
+// The closing counts must not fail because InfluxDB is slow to answer on a busy machine.
+static async Task<Dictionary<string, long>> RetryAsync(Func<Task<Dictionary<string, long>>> query)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            return await query().ConfigureAwait(false);
+        }
+        catch (Exception e) when (attempt < 5 && e is HttpRequestException or TaskCanceledException)
+        {
+            Console.WriteLine($"  (InfluxDB did not answer the closing count, attempt {attempt} of 5: {e.Message})");
+            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+    }
+}
 
 static async Task StopLoadGeneratorAsync(int pid)
 {
@@ -177,14 +346,27 @@ static async Task StopLoadGeneratorAsync(int pid)
         await kill.WaitForExitAsync().ConfigureAwait(false);
     }
 
-    for (var i = 0; i < 300 && Directory.Exists($"/proc/{pid}"); i++)
+    // It is the shell's child: once it has exited it stays a zombie until the shell reaps it.
+    for (var i = 0; i < 300 && IsRunning(pid); i++)
     {
         await Task.Delay(100).ConfigureAwait(false);
     }
 }
 
+static bool IsRunning(int pid)
+{
+    try
+    {
+        return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+    }
+    catch (IOException)
+    {
+        return false;
+    }
+}
+
 // The load generator's JSON summary: its "status_class" object (or a plain {class: count} object).
-static Dictionary<string, long>? ReadExpected(string path)
+static ExpectedCounts? ReadExpected(string path)
 {
     JsonDocument doc;
     try
@@ -193,7 +375,7 @@ static Dictionary<string, long>? ReadExpected(string path)
     }
     catch (Exception e) when (e is IOException or JsonException)
     {
-        Console.WriteLine($"no load generator summary in {path}: {e.Message}");
+        Console.WriteLine($"  no load generator summary in {path}: {e.Message}");
         return null;
     }
 
@@ -205,5 +387,8 @@ static Dictionary<string, long>? ReadExpected(string path)
         result[p.Name] = p.Value.GetInt64();
     }
 
-    return result;
+    var errors = doc.RootElement.TryGetProperty("transport_errors", out var t) ? t.GetInt64() : 0;
+    return new ExpectedCounts(result, errors);
 }
+
+internal sealed record ExpectedCounts(Dictionary<string, long> Classes, long TransportErrors);

@@ -20,6 +20,7 @@ if [ -f "$summary" ]; then
   check_eq "stored equals generated" "$(num generated)" "$(num stored)"
   check_eq "lost" 0 "$(num lost)"
   check_eq "duplicated" 0 "$(num duplicated)"
+  check "per-status-class counts equal the load generator's" grep -qE '"classes_match": *true' "$summary"
   check "latency probes were seen in InfluxDB" test "$(num probes)" -gt 10
   check_eq "no probe went missing" 0 "$(num probes_not_seen)"
 else

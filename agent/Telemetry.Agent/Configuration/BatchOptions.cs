@@ -15,7 +15,7 @@ public sealed class BatchOptions
 
     /// <summary>A batch is sent at the latest this long after its first record.</summary>
     [ConfigurationKeyName("max_delay")]
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Batches exported concurrently and not yet acknowledged; when all are out, reading stops
     /// (memory stays below about (max_in_flight + 2) x max_bytes).</summary>
