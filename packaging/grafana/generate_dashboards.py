@@ -16,6 +16,9 @@ RED_FROM = 100
 
 # Metric names (docs/influxdb-schema.md: the measurement is the metric name).
 M = {
+    "req_count": "http.server.request.count",
+    "req_bytes": "http.server.response.body.size",
+    "req_duration": "http.server.request.duration",
     "cpu": "system.cpu.utilization",
     "mem_usage": "system.memory.usage",
     "mem_util": "system.memory.utilization",
@@ -264,6 +267,30 @@ def web_traffic():
                          {"id": "sortBy", "options": {"sort": [{"field": "requests", "desc": True}]}},
                          {"id": "limit", "options": {"limitField": 15}}],
         options={"showHeader": True, "cellHeight": "sm"}))
+
+    # The agent's own per-interval aggregates (meter Telemetry.Agent.Requests): a few points per host and
+    # interval whatever the traffic, so they stay cheap over long ranges and still count every line when
+    # raw points are sampled or kept briefly. Their "service" tag is telemetry-agent, so $service does not
+    # apply; the virtual host is the "server.address" tag.
+    agg_filter = '"host" =~ /^$host$/ AND "server.address" =~ /^$vhost$/ AND $timeFilter'
+    panels.append(lay.row("Agent request metrics (aggregated on each host)"))
+    panels.append(panel(
+        lay, "timeseries", "Requests per status class (agent metrics)",
+        [target("A", f"SELECT sum(\"value\") FROM \"{M['req_count']}\" WHERE {agg_filter} GROUP BY time($__interval), \"http.response.status_class\" fill(0)",
+                alias="[[tag_http.response.status_class]]")],
+        w=8, unit="short", custom=TS_STACK, options=LEGEND,
+        desc="http.server.request.count, counted by the agent per export interval (delta): the same totals as the raw lines."))
+    panels.append(panel(
+        lay, "timeseries", "Bytes served (agent metrics)",
+        [target("A", f"SELECT sum(\"value\") * 1000 / $__interval_ms FROM \"{M['req_bytes']}\" WHERE {agg_filter} GROUP BY time($__interval), \"server.address\" fill(0)",
+                alias="[[tag_server.address]]")],
+        w=8, unit="Bps", custom=TS, options=LEGEND))
+    panels.append(panel(
+        lay, "timeseries", "Mean latency (agent metrics)",
+        [target("A", f"SELECT sum(\"sum\") / sum(\"count\") FROM \"{M['req_duration']}\" WHERE {agg_filter} GROUP BY time($__interval), \"host\" fill(none)",
+                alias="$tag_host")],
+        w=8, unit="s", custom=TS, options=LEGEND,
+        desc="http.server.request.duration histogram: sum / count per bucket. Empty when the log format has no request time."))
 
     panels.append(lay.row("Long range (1-minute rollups, 90 days)"))
     roll_filter = HTTP_FILTER

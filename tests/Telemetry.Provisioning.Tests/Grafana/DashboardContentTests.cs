@@ -96,9 +96,16 @@ public partial class DashboardContentTests
         {
             var query = target.GetProperty("query").GetString()!;
             Assert.Contains("\"host\" =~ /^$host$/", query, StringComparison.Ordinal);
+            Assert.Contains("$timeFilter", query, StringComparison.Ordinal);
+            if (query.Contains("FROM \"http.server.", StringComparison.Ordinal))
+            {
+                // The agent's request metrics: the virtual host is "server.address", the service is the agent.
+                Assert.Contains("\"server.address\" =~ /^$vhost$/", query, StringComparison.Ordinal);
+                continue;
+            }
+
             Assert.Contains("\"vhost\" =~ /^$vhost$/", query, StringComparison.Ordinal);
             Assert.Contains("\"service\" =~ /^$service$/", query, StringComparison.Ordinal);
-            Assert.Contains("$timeFilter", query, StringComparison.Ordinal);
         }
     }
 
@@ -139,6 +146,7 @@ public partial class DashboardContentTests
         Assert.Equal("table", panels["Top clients (last 10,000 requests)"]);
         Assert.Equal("piechart", panels["User-agent classes"]);
         Assert.Contains(panels.Keys, t => t.EndsWith("(rollup)", StringComparison.Ordinal));
+        Assert.Equal("timeseries", panels["Requests per status class (agent metrics)"]);
     }
 
     /// <summary>
@@ -158,6 +166,23 @@ public partial class DashboardContentTests
         }
 
         allowed.UnionWith(["http_requests", "rollup_90d", "http_requests_1m", "http_routes_1m"]);
+
+        // The agent's request aggregates: instrument and attribute names of docs/configuration.md, stored as
+        // docs/influxdb-schema.md says for metrics (measurement = metric name; value, or count/sum for a histogram).
+        var configuration = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "configuration.md"));
+        var schema = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "influxdb-schema.md"));
+        foreach (var name in new[] { "http.server.request.count", "http.server.response.body.size", "http.server.request.duration", "http.request.method", "http.response.status_class", "server.address" })
+        {
+            Assert.Contains($"`{name}`", configuration, StringComparison.Ordinal);
+            allowed.Add(name);
+        }
+
+        foreach (var field in new[] { "value", "count", "sum" })
+        {
+            Assert.Contains($"`{field}`", schema, StringComparison.Ordinal);
+            allowed.Add(field);
+        }
+
         using var doc = DashboardModel.Load("web-traffic.json");
         foreach (var (panel, target) in DashboardModel.Targets(doc.RootElement))
         {

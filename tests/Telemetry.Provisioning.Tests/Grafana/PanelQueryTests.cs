@@ -79,6 +79,10 @@ public class PanelQueryTests : IClassFixture<SyntheticTelemetryFixture>
         Assert.Equal(total, ProvisionedQuery.SumValues(await RunAsync(queries.Single(q => q.Title == "Requests per server by status class"), Expander())));
         Assert.Equal(total, ProvisionedQuery.SumValues(await RunAsync(queries.Single(q => q.Title == "Requests per status class (rollup)"), Expander())));
         Assert.Equal(total, ProvisionedQuery.SumValues(await RunAsync(queries.Single(q => q.Title == "Requests"), Expander())));
+        // The fixture writes 10 requests per host every 30 s; 30 of those points fall in the 15 minutes.
+        var aggregates = queries.Single(q => q.Title == "Requests per status class (agent metrics)");
+        Assert.Equal(2 * 30 * 10, ProvisionedQuery.SumValues(await RunAsync(aggregates, Expander())));
+        Assert.Equal(30 * 10, ProvisionedQuery.SumValues(await RunAsync(aggregates, Expander(null, ("vhost", ["api.example.test"])))));
     }
 
     [Fact]

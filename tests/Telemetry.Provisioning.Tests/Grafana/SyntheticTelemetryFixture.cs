@@ -7,7 +7,8 @@ namespace Telemetry.Provisioning.Tests.Grafana;
 /// <summary>
 /// A private influxd provisioned with apply.sh (CQs on a 1 s schedule) and filled with points shaped
 /// exactly as docs/influxdb-schema.md describes: http_requests for two hosts in the last 4 minutes, host
-/// metrics for three hosts (web-3 silent for the last 10 minutes), agent and collector self-metrics.
+/// metrics for three hosts (web-3 silent for the last 10 minutes), the agents' request aggregates, agent and
+/// collector self-metrics.
 /// </summary>
 public sealed class SyntheticTelemetryFixture : IAsyncLifetime
 {
@@ -119,6 +120,10 @@ public sealed class SyntheticTelemetryFixture : IAsyncLifetime
                     lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.{name},{h} value=10 {t}\n");
                 }
 
+                var a = $"{h},http.request.method=GET,http.response.status_class=2xx,server.address={(host == "web-1" ? "www.example.test" : "api.example.test")}";
+                lines.Append(CultureInfo.InvariantCulture, $"http.server.request.count,{a} value=10 {t}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"http.server.response.body.size,{a} value=5000 {t}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"http.server.request.duration,{a} count=10i,sum=0.5,min=0.01,max=0.2,p50=0.04,p90=0.1,p99=0.19 {t}\n");
                 lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.file.lag,{h},log.file.path=/var/log/nginx/access.log value=2048 {t}\n");
                 lines.Append(CultureInfo.InvariantCulture, $"telemetry.agent.batches.in_flight,{h} value=3 {t}\n");
             }

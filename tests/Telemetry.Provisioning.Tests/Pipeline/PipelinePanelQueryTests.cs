@@ -100,6 +100,7 @@ public class PipelinePanelQueryTests
         await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"system.cpu.utilization\"", v => v >= 3, "host metrics", Diagnostics);
         await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"telemetry.agent.lines.read\"", v => v >= 1, "agent self-metrics", Diagnostics);
         await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"telemetry.collector.points.written\"", v => v >= 1, "collector self-metrics", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT sum(\"value\") FROM \"http.server.request.count\"", v => v == summary.Total, "the agent's request counter", Diagnostics);
         await WaitForAsync(influx, clock, "SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\"", v => v == summary.Total, "the request rollup", Diagnostics);
         await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"rollup_90d\".\"system.cpu.utilization\"", v => v >= 1, "the host-metric rollups", Diagnostics);
         await Task.Delay(TimeSpan.FromSeconds(3)); // a few more metric exports, so rates over 10 s buckets have points
@@ -187,6 +188,13 @@ public class PipelinePanelQueryTests
             Assert.Equal(summary.StatusClasses[statusClass], ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(stat.Query), "telemetry")));
             Assert.Equal(summary.StatusClasses[statusClass], ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null, ("host", [host])).Expand(stat.Query), "telemetry")));
         }
+
+        // The agent's own request aggregates count the same lines per status class.
+        var aggregates = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "Requests per status class (agent metrics)");
+        var perClass = (await influx.RowsAsync(Expander(null).Expand(aggregates.Query), "telemetry"))
+            .GroupBy(r => r.Tags["http.response.status_class"])
+            .ToDictionary(g => g.Key, g => (long)g.Sum(r => r.Values["sum"].GetDouble()));
+        Assert.Equal(summary.StatusClasses.Where(p => p.Value > 0).OrderBy(p => p.Key), perClass.Where(p => p.Value > 0).OrderBy(p => p.Key));
 
         var perCode = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "Requests per status code");
         Assert.Equal(summary.Total, ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(perCode.Query), "telemetry")));
