@@ -170,7 +170,6 @@ while (died is null && !skipWait.IsCancellationRequested && storedTotal < writte
 
 var drainSeconds = (DateTimeOffset.UtcNow - drainStart).TotalSeconds;
 var storedByClass = await RetryAsync(() => influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None)).ConfigureAwait(false);
-var probesStored = (await RetryAsync(() => influx.CountByAsync($"\"vhost\" = '{LatencyProbe.VirtualHost}'", null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
 storedTotal = (await RetryAsync(() => influx.CountByAsync(null, null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
 var expected = options.Expected is null ? null : ReadExpected(options.Expected);
 var lost = Math.Max(0, writtenTotal - storedTotal);
@@ -184,7 +183,7 @@ var mismatched = expected is null
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"== summary ({loadSeconds:F0} s of load)"));
 Console.WriteLine(string.Create(inv, $"  lines written to the access logs {writtenTotal,12:N0}")
-    + (probe is null ? "" : string.Create(inv, $"   (including {probesStored:N0} latency probes)")));
+    + (probe is null ? "" : string.Create(inv, $"   (including {probe.Sent - probe.Failed:N0} latency probe lines)")));
 Console.WriteLine(string.Create(inv, $"  points stored in InfluxDB        {storedTotal,12:N0}   ({storedTotal / Math.Max(1, loadSeconds):N0}/s on average)"));
 Console.WriteLine(string.Create(inv, $"  lost (written, not stored)       {lost,12:N0}"));
 Console.WriteLine(string.Create(inv, $"  duplicated (stored, not written) {extra,12:N0}"));
@@ -202,7 +201,10 @@ if (expected is not null && expected.TransportErrors > 0)
     Console.WriteLine(string.Create(inv, $"  requests the web server did not answer (load generator): {expected.TransportErrors:N0}"));
 }
 
-Console.WriteLine(string.Create(inv, $"  behind when the load stopped     {behindAtStop,12:N0}   (caught up {drainSeconds:F0} s later)"));
+Console.WriteLine(string.Create(inv, $"  behind when the load stopped     {behindAtStop,12:N0}   ")
+    + (storedTotal >= writtenTotal
+        ? string.Create(inv, $"(caught up {drainSeconds:F0} s later)")
+        : string.Create(inv, $"(still {writtenTotal - storedTotal:N0} behind when the watcher gave up {drainSeconds:F0} s later: see --drain, --drain-max)")));
 Console.WriteLine(firstStoredAfter is null
     ? "  first points stored: never"
     : string.Create(inv, $"  first points stored {firstStoredAfter:F0} s after the load started (start-up, not in the latency figures)"));
@@ -229,7 +231,7 @@ if (died is not null)
 
 if (lost > 0)
 {
-    failures.Add(string.Create(inv, $"{lost:N0} lines lost"));
+    failures.Add(string.Create(inv, $"{lost:N0} lines not stored"));
 }
 
 if (extra > 0)
