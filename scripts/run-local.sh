@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --rss-every) rss_every=$2; shift 2 ;;
     --no-rollups) rollups=0; shift ;;
     --drain-max) drain_max=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "run-local.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
