@@ -171,6 +171,14 @@ while (died is null && !skipWait.IsCancellationRequested && storedTotal < writte
 var drainSeconds = (DateTimeOffset.UtcNow - drainStart).TotalSeconds;
 var storedByClass = await RetryAsync(() => influx.CountByAsync($"\"vhost\" != '{LatencyProbe.VirtualHost}'", "status_class", CancellationToken.None)).ConfigureAwait(false);
 storedTotal = (await RetryAsync(() => influx.CountByAsync(null, null, CancellationToken.None)).ConfigureAwait(false)).Values.Sum();
+// Lines are counted after the points: a log that still grows can then only look "not stored", never duplicated.
+logs.ForEach(l => l.Refresh());
+if (logs.Sum(l => l.Lines) != writtenTotal)
+{
+    Console.WriteLine("  !! the access logs are still growing: the load did not stop (see --stop-pid)");
+    writtenTotal = logs.Sum(l => l.Lines);
+}
+
 var expected = options.Expected is null ? null : ReadExpected(options.Expected);
 var lost = Math.Max(0, writtenTotal - storedTotal);
 var extra = Math.Max(0, storedTotal - writtenTotal);
@@ -343,7 +351,9 @@ static async Task StopLoadGeneratorAsync(int pid)
         return;
     }
 
-    using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]))
+    // SIGTERM, not SIGINT: a command the shell starts in the background ignores SIGINT. The load generator
+    // stops on either and still prints its summary.
+    using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]))
     {
         await kill.WaitForExitAsync().ConfigureAwait(false);
     }
