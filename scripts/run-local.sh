@@ -255,7 +255,7 @@ status=0
   --stop-pid "$loadgen_pid" --in-flight "$in_flight" || status=$?
 trap 'echo; echo "== interrupted"; exit 130' INT
 
-check_alive || status=1
+check_alive || status=3
 if ! kill -0 "$loadgen_pid" 2>/dev/null && ! wait "$loadgen_pid"; then
   echo "FAILED: the load generator exited with an error" >&2
   show_log loadgen "$logs/loadgen.log"

@@ -130,8 +130,9 @@ try
 
         if (died is not null)
         {
-            Console.WriteLine($"!! {died} has exited: stopping the run");
+            Console.WriteLine($"!! {died} has exited: stopping the run (no waiting for the pipeline to catch up)");
             await stop.CancelAsync().ConfigureAwait(false);
+            await skipWait.CancelAsync().ConfigureAwait(false);
         }
     }
 }
