@@ -153,28 +153,15 @@ public static class CollectorApp
         _ => null,
     };
 
-    private static string? ConfigPath(string[] args)
+    private static string? ConfigPath(string[] args) => args switch
     {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--config" or "-c")
-            {
-                if (i + 1 >= args.Length || string.IsNullOrWhiteSpace(args[i + 1]))
-                {
-                    throw new ConfigurationErrorException("--config", "needs a file path");
-                }
-
-                return args[i + 1];
-            }
-
-            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                return args[i]["--config=".Length..];
-            }
-        }
-
-        return null;
-    }
+        [] => null,
+        ["--config" or "-c", var path] when !string.IsNullOrWhiteSpace(path) => path,
+        ["--config" or "-c"] or ["--config" or "-c", _] => throw new ConfigurationErrorException("--config", "needs a file path"),
+        [var single] when single.StartsWith("--config=", StringComparison.Ordinal) => single["--config=".Length..],
+        ["--config" or "-c", _, var extra, ..] => throw new ConfigurationErrorException(extra, "unknown argument (usage: telemetry-collector --config <file>)"),
+        [var first, ..] => throw new ConfigurationErrorException(first, "unknown argument (usage: telemetry-collector --config <file>)"),
+    };
 
     private static void AddConfiguration(ConfigurationManager configuration, string? configPath)
     {

@@ -42,7 +42,7 @@ publish=$work/publish
 stage=$work/$pkg
 
 dotnet publish "$root/$project" -c Release -r "$rid" "${publish_flags[@]}" -p:DebugType=none -p:DebugSymbols=false \
-  -nologo -v q -o "$publish" >&2
+  -warnaserror -nologo -v q -o "$publish" >&2
 
 install -d -m 0755 "$stage/DEBIAN" "$stage/usr/bin" "$stage/etc/$pkg" "$stage/lib/systemd/system" \
   "$stage/usr/share/doc/$pkg" "$stage/usr/share/man/man1" "$stage/usr/share/lintian/overrides"

@@ -113,4 +113,53 @@ public sealed class ProcessExitTests
         Assert.Equal("receiver.http_endpoint: '127.0.0.1:notaport' is not host:port (e.g. 0.0.0.0:4318)", (await stderr).TrimEnd('\n'));
         Assert.Equal(string.Empty, await stdout);
     }
+
+    [Theory]
+    [InlineData("--bogus: unknown argument", "--bogus")]
+    [InlineData("--config: needs a file path", "--config")]
+    [InlineData("--config: needs a file path", "--config", " ")]
+    [InlineData("extra: unknown argument", "--config", "collector.yaml", "extra")]
+    public async Task Bad_command_line_is_one_line_naming_the_argument_and_exit_code_2(string startsWith, params string[] args)
+    {
+        var (code, stdout, stderr) = await RunBinaryAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(startsWith, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal(string.Empty, stdout);
+    }
+
+    [Fact]
+    public async Task Help_and_version_answer_on_stdout_without_starting_the_collector()
+    {
+        var help = await RunBinaryAsync(["--help"]);
+        Assert.Equal(0, help.ExitCode);
+        Assert.StartsWith("usage: telemetry-collector [--config <collector.yaml>]", help.Stdout);
+
+        var version = await RunBinaryAsync(["--version"]);
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBinaryAsync(string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
 }
