@@ -99,6 +99,16 @@ public static class CollectorApp
             throw new ConfigurationErrorException("pipeline", "no export pipeline is registered (CollectorStages.Add wires Mapping and Writing)");
         }
 
+        try
+        {
+            ValidateAll(app.Services);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         MapEndpoints(app);
         LogStart(app, receiver, certificates);
         return app;
@@ -173,7 +183,14 @@ public static class CollectorApp
                 throw new ConfigurationErrorException("--config", $"file '{configPath}' not found");
             }
 
-            configuration.AddCollectorYaml(full);
+            var values = YamlConfigurationFile.Read(full);
+            if (UnknownKeys.FirstError(values.Keys) is { } unknown)
+            {
+                var colon = unknown.IndexOf(": ", StringComparison.Ordinal);
+                throw new ConfigurationErrorException(unknown[..colon], unknown[(colon + 2)..]);
+            }
+
+            configuration.AddInMemoryCollection(values);
         }
 
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
@@ -193,6 +210,17 @@ public static class CollectorApp
         }
 
         return options;
+    }
+
+    /// <summary>Runs every options validator now, so a bad value is one line before the host starts (a hosted
+    /// service that reads its options in its constructor would otherwise fail first, logged with a stack trace).</summary>
+    private static void ValidateAll(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SelfMetricsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<InfluxDbOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<EnrichmentOptions>>().Value;
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -236,7 +264,13 @@ public static class CollectorApp
 
         var type = match.Groups["type"].Value;
         type = type[(type.LastIndexOf('.') + 1)..];
-        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}";
+        var hint = type switch
+        {
+            "TimeSpan" => " (write durations as hh:mm:ss[.fff], e.g. 00:00:10 or 00:00:00.500)",
+            "Boolean" => " (true or false)",
+            _ => string.Empty,
+        };
+        return $"{match.Groups["key"].Value.Replace(':', '.')}: '{OneLine(match.Groups["value"].Value)}' is not a valid {type}{hint}";
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -54,6 +54,8 @@ HTTP_FILTER = '"host" =~ /^$host$/ AND "service" =~ /^$service$/ AND "vhost" =~ 
 HOST_FILTER = '"host" =~ /^$host$/ AND $timeFilter'
 
 
+# Legend aliases: Grafana's "$tag_x" takes word characters only, so a dotted tag (cpu.mode) is written
+# "[[tag_cpu.mode]]" ("$tag_cpu.mode" would read the tag "cpu").
 def target(ref, query, alias=None, fmt="time_series"):
     t = {"refId": ref, "datasource": DS, "query": query, "rawQuery": True, "resultFormat": fmt}
     if alias:
@@ -302,10 +304,10 @@ def hosts():
     panels = []
     panels.append(lay.row("CPU and memory"))
     panels.append(panel(lay, "timeseries", "CPU utilization by mode",
-                        [target("A", mean(M["cpu"], '"host", "cpu.mode"'), alias="$tag_host $tag_cpu.mode")],
+                        [target("A", mean(M["cpu"], '"host", "cpu.mode"'), alias="$tag_host [[tag_cpu.mode]]")],
                         unit="percentunit", custom=dict(TS, stacking={"mode": "normal", "group": "A"}, fillOpacity=40), options=LEGEND))
     panels.append(panel(lay, "timeseries", "Memory usage by state",
-                        [target("A", mean(M["mem_usage"], '"host", "system.memory.state"'), alias="$tag_host $tag_system.memory.state")],
+                        [target("A", mean(M["mem_usage"], '"host", "system.memory.state"'), alias="$tag_host [[tag_system.memory.state]]")],
                         unit="bytes", custom=dict(TS, stacking={"mode": "normal", "group": "A"}, fillOpacity=40), options=LEGEND))
     panels.append(panel(lay, "timeseries", "Load average",
                         [target("A", mean(M["load1"], '"host"'), alias="$tag_host 1m"),
@@ -317,25 +319,25 @@ def hosts():
                         unit="percentunit", custom=TS, options=LEGEND))
     panels.append(lay.row("Disks and filesystems"))
     panels.append(panel(lay, "timeseries", "Disk throughput",
-                        [target("A", rate(M["disk_io"], '"host", "system.device", "disk.io.direction"', None), alias="$tag_host $tag_system.device $tag_disk.io.direction")],
+                        [target("A", rate(M["disk_io"], '"host", "system.device", "disk.io.direction"', None), alias="$tag_host [[tag_system.device]] [[tag_disk.io.direction]]")],
                         unit="Bps", custom=TS, options=LEGEND))
     panels.append(panel(lay, "timeseries", "Disk operations",
-                        [target("A", rate(M["disk_ops"], '"host", "system.device", "disk.io.direction"', None), alias="$tag_host $tag_system.device $tag_disk.io.direction")],
+                        [target("A", rate(M["disk_ops"], '"host", "system.device", "disk.io.direction"', None), alias="$tag_host [[tag_system.device]] [[tag_disk.io.direction]]")],
                         unit="iops", custom=TS, options=LEGEND))
     panels.append(panel(lay, "bargauge", "Filesystem utilization",
-                        [target("A", f"SELECT last(\"value\") FROM \"{M['fs_util']}\" WHERE {HOST_FILTER} GROUP BY \"host\", \"system.filesystem.mountpoint\"", alias="$tag_host $tag_system.filesystem.mountpoint")],
+                        [target("A", f"SELECT last(\"value\") FROM \"{M['fs_util']}\" WHERE {HOST_FILTER} GROUP BY \"host\", \"system.filesystem.mountpoint\"", alias="$tag_host [[tag_system.filesystem.mountpoint]]")],
                         w=12, unit="percentunit",
                         thresholds={"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "orange", "value": 0.8}, {"color": "red", "value": 0.9}]},
                         options={"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}, "orientation": "horizontal", "displayMode": "gradient"}))
     panels.append(panel(lay, "timeseries", "Filesystem usage",
-                        [target("A", mean(M["fs_usage"], '"host", "system.filesystem.mountpoint"', where=HOST_FILTER + " AND \"system.filesystem.state\" = 'used'"), alias="$tag_host $tag_system.filesystem.mountpoint")],
+                        [target("A", mean(M["fs_usage"], '"host", "system.filesystem.mountpoint"', where=HOST_FILTER + " AND \"system.filesystem.state\" = 'used'"), alias="$tag_host [[tag_system.filesystem.mountpoint]]")],
                         unit="bytes", custom=TS, options=LEGEND))
     panels.append(lay.row("Network"))
     panels.append(panel(lay, "timeseries", "Network throughput",
-                        [target("A", rate(M["net_io"], '"host", "network.interface.name", "network.io.direction"', None), alias="$tag_host $tag_network.interface.name $tag_network.io.direction")],
+                        [target("A", rate(M["net_io"], '"host", "network.interface.name", "network.io.direction"', None), alias="$tag_host [[tag_network.interface.name]] [[tag_network.io.direction]]")],
                         unit="Bps", custom=TS, options=LEGEND))
     panels.append(panel(lay, "timeseries", "Network errors",
-                        [target("A", rate(M["net_err"], '"host", "network.interface.name", "network.io.direction"', None), alias="$tag_host $tag_network.interface.name $tag_network.io.direction")],
+                        [target("A", rate(M["net_err"], '"host", "network.interface.name", "network.io.direction"', None), alias="$tag_host [[tag_network.interface.name]] [[tag_network.io.direction]]")],
                         unit="short", custom=TS, options=LEGEND))
     variables = [
         query_var("host", "Host", f'SHOW TAG VALUES FROM "{M["cpu"]}" WITH KEY = "host"'),

@@ -11,6 +11,16 @@ public static class BenchmarkProgram
             return Writing.InfluxCeilingCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
         }
 
+        if (args.Length > 0 && args[0] == "otlp-sink")
+        {
+            return Throughput.OtlpSinkCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == "collector-throughput")
+        {
+            return Writing.CollectorThroughputCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

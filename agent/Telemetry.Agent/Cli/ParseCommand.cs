@@ -156,9 +156,15 @@ public static class ParseCommand
                     }
 
                     output.Write("\n"u8);
-                    stdout.Write(output.WrittenSpan);
-                    output.ResetWrittenCount();
                     start = next;
+                }
+
+                // One write per chunk read (not per line), flushed before waiting for more input.
+                if (output.WrittenCount > 0)
+                {
+                    stdout.Write(output.WrittenSpan);
+                    stdout.Flush();
+                    output.ResetWrittenCount();
                 }
 
                 // Keep the partial line at the front; grow when one line fills the buffer.

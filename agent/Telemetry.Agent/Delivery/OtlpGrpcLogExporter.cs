@@ -45,7 +45,8 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
     public async Task<ExportAck> ExportAsync(ReadOnlyMemory<byte> request, int recordCount, CancellationToken cancellationToken)
     {
         var body = new OtlpEncodedRequest(request);
-        var retry = 0;
+        var retry = 0; // for the backoff exponent, capped
+        var retries = 0L; // for the logs, the true count
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +56,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             StatusCode status;
             string message;
             Metadata? trailers = null;
-            var tlsFailure = false;
+            string? transportHint = null;
             try
             {
                 var headers = _options.Gzip ? new Metadata { { CompressionHeader, "gzip" } } : null;
@@ -66,9 +67,9 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
                     body);
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 _observer.AttemptCompleted(StatusCode.OK, _time.GetElapsedTime(started));
-                if (retry > 0)
+                if (retries > 0)
                 {
-                    OtlpLog.CollectorRecovered(_logger, retry);
+                    OtlpLog.CollectorRecovered(_logger, retries);
                 }
 
                 var ack = ToAck(response, recordCount);
@@ -99,7 +100,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
                     // The client made this status up from a transport exception (connection refused or reset,
                     // TLS handshake refused): no collector answered, so the batch is never given up.
                     status = StatusCode.Unavailable;
-                    tlsFailure = IsTlsFailure(transportError);
+                    transportHint = TransportHint(transportError, OtlpGrpcChannelFactory.IsTls(_options));
                 }
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -110,7 +111,7 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
 
             _observer.AttemptCompleted(status, _time.GetElapsedTime(started));
             var serverDelay = OtlpRetryInfo.Read(trailers);
-            var kind = tlsFailure ? OtlpFailureKind.OperatorFixable : OtlpRetryPolicy.Classify(status, serverDelay is not null);
+            var kind = transportHint is not null ? OtlpFailureKind.OperatorFixable : OtlpRetryPolicy.Classify(status, serverDelay is not null);
             if (kind == OtlpFailureKind.Permanent)
             {
                 OtlpLog.BatchRejected(_logger, status, recordCount, message);
@@ -127,14 +128,15 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             _observer.RetryScheduled(status, kind, delay, message);
             if (kind == OtlpFailureKind.OperatorFixable)
             {
-                OtlpLog.CollectorRefuses(_logger, status, message, delay, tlsFailure ? TlsHint : Hint(status));
+                OtlpLog.CollectorRefuses(_logger, status, message, delay, transportHint ?? Hint(status));
             }
             else
             {
-                OtlpLog.CollectorUnreachable(_logger, status, message, delay, retry + 1);
+                OtlpLog.CollectorUnreachable(_logger, status, message, delay, retries + 1);
             }
 
             retry = Math.Min(retry + 1, 64);
+            retries++;
             try
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -182,17 +184,42 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
     private const string TlsHint =
         "TLS with the collector failed: check collector.ca_file, the names in the collector's certificate, client_cert_file/client_key_file";
 
-    private static bool IsTlsFailure(Exception error)
+    private const string ClosedAfterTlsHint =
+        "the collector closed the connection right after the TLS handshake: it requires a client certificate "
+        + "(set collector.client_cert_file/client_key_file) or refused the one sent (it must be issued by the "
+        + "collector's receiver.tls.client_ca_file, unexpired, for client authentication)";
+
+    private const string NotH2cHint =
+        "collector.endpoint does not speak gRPC over plain-text HTTP/2: if the collector listens with TLS "
+        + "(receiver.tls), use https:// with collector.ca_file";
+
+    /// <summary>
+    /// A hint when a transport failure is a configuration problem rather than an outage: a refused TLS
+    /// handshake, or a server that accepted the connection but closed it before the HTTP/2 handshake
+    /// completed. With TLS 1.3 the latter is how a collector refuses a missing or untrusted client
+    /// certificate (its verdict comes after the client's handshake is done, so the client sees no TLS
+    /// error); over plain text it is a TLS or HTTP/1.1-only listener. Null for an outage (refused, reset,
+    /// timed out), which stays transient.
+    /// </summary>
+    internal static string? TransportHint(Exception error, bool tls)
     {
+        var http2HandshakeFailed = false;
         for (var e = error; e is not null; e = e.InnerException)
         {
             if (e is System.Security.Authentication.AuthenticationException)
             {
-                return true;
+                return TlsHint;
+            }
+
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse }
+                or HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse }
+                || (e is IOException && e.InnerException is ObjectDisposedException { ObjectName: "System.Net.Security.SslStream" }))
+            {
+                http2HandshakeFailed = true;
             }
         }
 
-        return false;
+        return http2HandshakeFailed ? (tls ? ClosedAfterTlsHint : NotH2cHint) : null;
     }
 
     private static string Hint(StatusCode status) => status switch

@@ -8,7 +8,7 @@ internal static partial class OtlpLog
 {
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning,
         Message = "Collector not reachable ({Status}: {Detail}); retry {Retry} in {Delay}; lines wait in their files")]
-    public static partial void CollectorUnreachable(ILogger logger, StatusCode status, string detail, TimeSpan delay, int retry);
+    public static partial void CollectorUnreachable(ILogger logger, StatusCode status, string detail, TimeSpan delay, long retry);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error,
         Message = "Collector refuses the agent ({Status}: {Detail}); retrying in {Delay} until the configuration is fixed: {Hint}")]
@@ -20,7 +20,7 @@ internal static partial class OtlpLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
         Message = "Collector accepted a batch after {Retries} retries")]
-    public static partial void CollectorRecovered(ILogger logger, int retries);
+    public static partial void CollectorRecovered(ILogger logger, long retries);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
         Message = "Bearer token reloaded from {File}")]

@@ -19,7 +19,7 @@ public readonly record struct FileIdentity(ulong Device, ulong Index)
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = FileOpener.OpenForTailing(path);
             return Of(handle);
         }
         catch (IOException)

@@ -128,7 +128,7 @@ public sealed class FileTailer : IDisposable
         if (!progressed)
         {
             var wait = _batcher.SealIfDue();
-            await _batcher.PublishAsync(cancellationToken);
+            await PublishScanningAsync(cancellationToken);
             if (wait > _options.PollInterval || _batcher.OpenRecords == 0)
             {
                 wait = _options.PollInterval;
@@ -187,7 +187,7 @@ public sealed class FileTailer : IDisposable
         Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            handle = FileOpener.OpenForTailing(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -278,7 +278,7 @@ public sealed class FileTailer : IDisposable
     }
 
     /// <summary>Where a truncated file was, so a copy of it found later continues from there.</summary>
-    private readonly record struct CopyOrigin(Fingerprint Fingerprint, long Offset, ulong Salt, string Path, long At);
+    private readonly record struct CopyOrigin(FileIdentity Identity, Fingerprint Fingerprint, long Offset, ulong Salt, string Path, long At);
 
     private readonly List<CopyOrigin> _truncated = [];
 
@@ -296,7 +296,7 @@ public sealed class FileTailer : IDisposable
             _truncated.RemoveAt(0);
         }
 
-        _truncated.Add(new CopyOrigin(fingerprint, file.ResumableOffset, file.Salt, file.Path, _time.GetTimestamp()));
+        _truncated.Add(new CopyOrigin(file.Identity, fingerprint, file.ResumableOffset, file.Salt, file.Path, _time.GetTimestamp()));
     }
 
     /// <summary>A new file whose first 1024 bytes equal those of a file being read (or just truncated) is
@@ -320,14 +320,14 @@ public sealed class FileTailer : IDisposable
             {
                 if (file.Identity != identity && file.Fingerprint == fingerprint && file.ResumableOffset <= length)
                 {
-                    return new CopyOrigin(fingerprint, file.ResumableOffset, file.Salt, file.Path, 0);
+                    return new CopyOrigin(file.Identity, fingerprint, file.ResumableOffset, file.Salt, file.Path, 0);
                 }
             }
         }
 
         for (var i = _truncated.Count - 1; i >= 0; i--)
         {
-            if (_truncated[i].Fingerprint == fingerprint && _truncated[i].Offset <= length)
+            if (_truncated[i].Identity != identity && _truncated[i].Fingerprint == fingerprint && _truncated[i].Offset <= length)
             {
                 return _truncated[i];
             }
@@ -361,12 +361,10 @@ public sealed class FileTailer : IDisposable
                     break;
                 }
 
-                if (length < file.ReadOffset)
+                var shorter = length < file.ReadOffset;
+                if (shorter || (length > file.ReadOffset && HeadChanged(file)))
                 {
-                    _metrics.Truncated();
-                    Log.FileTruncated(_logger, file.Path, file.ReadOffset, length);
-                    RememberTruncated(file);
-                    file.RestartAtZero();
+                    Restart(file, length, shorter);
                 }
 
                 _observedNanos = (_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L);
@@ -388,12 +386,80 @@ public sealed class FileTailer : IDisposable
                 }
 
                 // Delivery is full: this await is where reading stops until a batch is acknowledged.
-                await _batcher.PublishAsync(cancellationToken);
+                await PublishScanningAsync(cancellationToken);
                 progressed = true;
             }
         }
 
         return progressed;
+    }
+
+    private bool HeadChanged(TailedFile file)
+    {
+        try
+        {
+            return file.HeadChanged();
+        }
+        catch (IOException e)
+        {
+            Log.FileUnreadable(_logger, file.Path, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The file was truncated (it is shorter than what was read) or written over (its beginning
+    /// changed): read it again from 0, unless its new content is a copy of a file being read, which it
+    /// then continues.</summary>
+    private void Restart(TailedFile file, long length, bool shorter)
+    {
+        _metrics.Truncated();
+        if (shorter)
+        {
+            Log.FileTruncated(_logger, file.Path, file.ReadOffset, length);
+        }
+        else
+        {
+            Log.FileRewritten(_logger, file.Path, file.ReadOffset, length);
+        }
+
+        RememberTruncated(file);
+        if (FindCopyOrigin(file.Handle, file.Identity, length) is { } origin)
+        {
+            file.RestartAt(origin.Offset, origin.Salt);
+            Log.CopyDetected(_logger, file.Path, origin.Path, origin.Offset);
+        }
+        else
+        {
+            file.RestartAtZero();
+        }
+    }
+
+    /// <summary>Hands the sealed batch on, and while delivery is saturated (the collector is down or slow)
+    /// keeps scanning every <c>poll_interval</c>: reading waits, but files that appear are opened at once, so
+    /// one that is rotated away (or deleted) before delivery resumes is still drained through its handle.</summary>
+    private async ValueTask PublishScanningAsync(CancellationToken cancellationToken)
+    {
+        var publish = _batcher.PublishAsync(cancellationToken);
+        if (publish.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        var task = publish.AsTask();
+        while (!task.IsCompleted)
+        {
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(_options.PollInterval, _time, poll.Token);
+            if (await Task.WhenAny(task, delay) == delay && !task.IsCompleted)
+            {
+                Scan();
+            }
+
+            await poll.CancelAsync();
+            await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await task;
     }
 
     private void ReleaseRotated()

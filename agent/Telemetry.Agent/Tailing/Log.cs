@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "{Path} is a copy of {Original} (copytruncate): reading it from offset {Offset}")]
     public static partial void CopyDetected(ILogger logger, string path, string original, long offset);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{Path} no longer begins with the bytes read from it (truncated and written again, {Length} bytes now, read position {Offset}): reading it again")]
+    public static partial void FileRewritten(ILogger logger, string path, long offset, long length);
 }

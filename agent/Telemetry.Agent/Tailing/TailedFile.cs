@@ -107,20 +107,41 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
         return LastKnownLength;
     }
 
-    /// <summary>The file is shorter than what was read (copytruncate): forget the buffer and start again at 0.</summary>
-    public void RestartAtZero()
+    /// <summary>The file is shorter than what was read, or its beginning changed (copytruncate, or a copy
+    /// written over it): forget the buffer and start again at 0, with a new salt.</summary>
+    public void RestartAtZero() =>
+        // New content: lines at the old offsets must not land on the old lines' instants.
+        RestartAt(0, new FileIdentity(Salt, 0x7472756E63617465UL).Salt);
+
+    /// <summary>Forgets the buffer and goes on from <paramref name="offset"/> with <paramref name="salt"/>
+    /// (the file now holds a copy of another file, read up to there under that salt).</summary>
+    public void RestartAt(long offset, ulong salt)
     {
         _start = _end = 0;
-        _bufferOffset = 0;
+        _bufferOffset = offset;
         _skipping = false;
-        ResumableOffset = 0;
-        Acks.Restart(0);
-        // New content: lines at the old offsets must not land on the old lines' instants.
-        Salt = new FileIdentity(Salt, 0x7472756E63617465UL).Salt;
+        ResumableOffset = offset;
+        Acks.Restart(offset);
+        Salt = salt;
         lock (_sync)
         {
             _fingerprint = default;
         }
+
+        EnsureFingerprint();
+    }
+
+    /// <summary>True when the file no longer starts with the bytes it started with when read: it was
+    /// truncated and written again (a copy written over it) between two looks, perhaps to a greater length.</summary>
+    public bool HeadChanged()
+    {
+        Fingerprint fingerprint;
+        lock (_sync)
+        {
+            fingerprint = _fingerprint;
+        }
+
+        return fingerprint.Bytes > 0 && !fingerprint.Matches(Handle);
     }
 
     /// <summary>
@@ -244,17 +265,21 @@ public sealed class TailedFile : IBatchParticipant, IDisposable
         return true;
     }
 
+    /// <summary>Keeps the fingerprint up to date with the file's first bytes (up to <see cref="Fingerprint.Length"/>),
+    /// so a checkpoint always says what the file began with, even for a file shorter than that.</summary>
     private void EnsureFingerprint()
     {
-        if (!_fingerprint.IsComplete && LastKnownLength >= Fingerprint.Length)
+        if (_fingerprint.IsComplete || LastKnownLength <= _fingerprint.Bytes)
         {
-            var fingerprint = Fingerprint.Compute(Handle, Fingerprint.Length);
-            if (fingerprint is { } value)
+            return;
+        }
+
+        var fingerprint = Fingerprint.Compute(Handle, (int)Math.Min(LastKnownLength, Fingerprint.Length));
+        if (fingerprint is { } value)
+        {
+            lock (_sync)
             {
-                lock (_sync)
-                {
-                    _fingerprint = value;
-                }
+                _fingerprint = value;
             }
         }
     }

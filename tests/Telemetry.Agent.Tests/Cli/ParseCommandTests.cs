@@ -91,4 +91,88 @@ public class ParseCommandTests
         Assert.Equal(0, exit);
         Assert.Contains("\"url.path\":\"" + path + "\"", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Parsed_lines_are_flushed_before_waiting_for_more_input()
+    {
+        // Like `tail -f access.log | telemetry-agent parse`: the first line's JSON must be out before stdin ends.
+        using var stdin = new GatedStream(Encoding.UTF8.GetBytes("1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n"));
+        using var stdout = new FlushRecordingStream();
+        using var stderr = new StringWriter();
+        var run = Task.Run(() => ParseCommand.Run(["--format", "apache"], stdin, stdout, stderr));
+
+        await stdin.SecondReadStarted.WaitAsync(TimeSpan.FromSeconds(30));
+        var flushedBeforeEof = stdout.Flushed;
+        stdin.Release();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.StartsWith("{\"line\":1,\"ok\":true", flushedBeforeEof, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", flushedBeforeEof, StringComparison.Ordinal);
+    }
+
+    /// <summary>Serves its bytes on the first read, then blocks the next read until released (then EOF).</summary>
+    private sealed class GatedStream(byte[] first) : Stream
+    {
+        private readonly TaskCompletionSource _secondReadStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _release = new();
+        private bool _served;
+
+        public Task SecondReadStarted => _secondReadStarted.Task;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Release() => _release.Set();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (!_served)
+            {
+                _served = true;
+                first.CopyTo(buffer, offset);
+                return first.Length;
+            }
+
+            _secondReadStarted.TrySetResult();
+            _release.Wait(TimeSpan.FromSeconds(60));
+            return 0;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _release.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Buffers writes; only what was written before a <see cref="Flush"/> counts as visible.</summary>
+    private sealed class FlushRecordingStream : MemoryStream
+    {
+        private volatile string _flushed = string.Empty;
+
+        public string Flushed => _flushed;
+
+        public override void Flush() => _flushed = Encoding.UTF8.GetString(ToArray());
+    }
 }

@@ -59,11 +59,12 @@ public class DecodeMapEncodeBenchmark
         return result.Points;
     }
 
-    public static ExportLogsServiceRequest BuildRequest()
+    /// <summary><paramref name="records"/> access-log records as the agent sends them; <paramref name="seed"/> varies paths and sizes.</summary>
+    public static ExportLogsServiceRequest BuildRequest(int records = Records, int seed = 42)
     {
-        var random = new Random(42);
+        var random = new Random(seed);
         var scope = new ScopeLogs { Scope = new InstrumentationScope { Name = "telemetry-agent", Version = "0.1.0" } };
-        for (var i = 0; i < Records; i++)
+        for (var i = 0; i < records; i++)
         {
             var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, Paths[random.Next(Paths.Length)], random.Next(1, 100000));
             var record = new LogRecord

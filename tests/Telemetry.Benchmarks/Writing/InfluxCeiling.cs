@@ -20,19 +20,45 @@ public static class InfluxCeiling
         bool gzip = true,
         CancellationToken cancellationToken = default)
     {
-        var db = await server.CreateUniqueDatabaseAsync("ceiling", cancellationToken).ConfigureAwait(false);
-
-        // Encode (and compress) everything first: only InfluxDB's work is timed.
         var bodies = new List<byte[]>();
         for (var start = 0; start < points; start += batchSize)
         {
-            var lines = HttpRequestPoints.Lines(Math.Min(batchSize, points - start), 1_700_000_000_000_000_000 + start);
-            bodies.Add(gzip ? Compress(lines) : lines);
+            bodies.Add(HttpRequestPoints.Lines(Math.Min(batchSize, points - start), 1_700_000_000_000_000_000 + start));
+        }
+
+        return await MeasureLinesAsync(server, bodies, concurrency, gzip, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts <paramref name="batches"/> (line protocol, one request each; compressed first when
+    /// <paramref name="gzip"/>, outside the timing) into <paramref name="database"/> (default: a fresh one)
+    /// and counts what is stored at or after <paramref name="countSince"/> (ns).</summary>
+    public static async Task<CeilingResult> MeasureLinesAsync(
+        InfluxDbServer server,
+        IReadOnlyList<byte[]> batches,
+        int concurrency,
+        bool gzip,
+        string? database = null,
+        long countSince = 0,
+        CancellationToken cancellationToken = default)
+    {
+        var db = database ?? await server.CreateUniqueDatabaseAsync("ceiling", cancellationToken).ConfigureAwait(false);
+        var points = 0;
+        var batchSize = 0;
+        var bodies = new List<byte[]>(batches.Count);
+        foreach (var batch in batches)
+        {
+            var lines = batch.AsSpan().Count((byte)'\n');
+            points += lines;
+            batchSize = Math.Max(batchSize, lines);
+            bodies.Add(gzip ? Compress(batch) : batch);
         }
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
         var uri = new Uri($"write?db={db}&precision=ns", UriKind.Relative);
         var next = -1;
+        long requestTicks = 0;
+        var influxCpu = server.ProcessorTime;
+        var ownCpu = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var workers = new Task[concurrency];
         for (var w = 0; w < concurrency; w++)
@@ -50,7 +76,9 @@ public static class InfluxCeiling
                             content.Headers.ContentEncoding.Add("gzip");
                         }
 
+                        var sent = Stopwatch.GetTimestamp();
                         using var response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
+                        Interlocked.Add(ref requestTicks, Stopwatch.GetTimestamp() - sent);
                         if (!response.IsSuccessStatusCode)
                         {
                             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -63,13 +91,17 @@ public static class InfluxCeiling
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
-        var stored = await CountAsync(server, db, cancellationToken).ConfigureAwait(false);
-        return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip);
+        influxCpu = server.ProcessorTime - influxCpu;
+        ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
+        var stored = await CountAsync(server, db, cancellationToken, countSince).ConfigureAwait(false);
+        return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip, bodies.Count, (double)requestTicks / Stopwatch.Frequency, influxCpu, ownCpu);
     }
 
-    private static async Task<long> CountAsync(InfluxDbServer server, string db, CancellationToken cancellationToken)
+    /// <summary>Points stored in <c>http_requests</c> of <paramref name="db"/> (<c>count("status_code")</c>: every point has it).</summary>
+    public static async Task<long> CountAsync(InfluxDbServer server, string db, CancellationToken cancellationToken, long since = 0)
     {
-        var series = await server.QueryAsync(db, "SELECT count(\"bytes\") FROM http_requests", "ns", cancellationToken).ConfigureAwait(false);
+        var query = since == 0 ? "SELECT count(\"status_code\") FROM http_requests" : $"SELECT count(\"status_code\") FROM http_requests WHERE time >= {since}";
+        var series = await server.QueryAsync(db, query, "ns", cancellationToken).ConfigureAwait(false);
         return series.Count == 0 ? 0 : series[0].Values[0][1].GetInt64();
     }
 
@@ -86,10 +118,10 @@ public static class InfluxCeiling
 }
 
 /// <summary>One ceiling measurement: points posted and found stored, wall time, and points per second.</summary>
-public sealed record CeilingResult(int Posted, long Stored, TimeSpan Elapsed, int BatchSize, int Concurrency, bool Gzip)
+public sealed record CeilingResult(int Posted, long Stored, TimeSpan Elapsed, int BatchSize, int Concurrency, bool Gzip, int Requests, double RequestSeconds, TimeSpan InfluxCpu, TimeSpan ClientCpu)
 {
     public double PointsPerSecond => Posted / Elapsed.TotalSeconds;
 
     public override string ToString() =>
-        $"{Posted} points in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} points/s (batch {BatchSize}, {Concurrency} connections, gzip {Gzip}); stored {Stored}";
+        $"{Posted} points in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} points/s (batch {BatchSize}, {Concurrency} connections, gzip {Gzip}); stored {Stored}; {Requests} requests, {RequestSeconds / Requests * 1000:F0} ms each, {RequestSeconds / Elapsed.TotalSeconds:F2} in flight on average; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, sender {ClientCpu.TotalSeconds:F2} s";
 }

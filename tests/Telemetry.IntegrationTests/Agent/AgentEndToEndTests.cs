@@ -65,12 +65,17 @@ public sealed class AgentEndToEndTests
     public async Task Rename_rotation_under_load_loses_and_duplicates_nothing()
     {
         await using var e2e = await AgentPipelineFixture.StartAsync();
-        e2e.StartAgent();
+        await e2e.StartAgentTailingAsync();
         var rotations = 0;
-        await WriteUnderLoadAsync(e2e.AccessLog, 0, 20_000, between: written =>
+        await WriteUnderLoadAsync(e2e.AccessLog, 0, 20_000, between: async written =>
         {
             if (written % 5_000 == 0)
             {
+                // A file renamed out of the glob before the agent ever saw it cannot be read by any tailer
+                // (logrotate leaves hours, not half a second): wait, if need be, until the agent has opened
+                // the current access.log. Normally it has, long ago.
+                await e2e.WaitForAgentLogAsync(rotations + 1, AgentPipelineFixture.TailingLog(e2e.AccessLog));
+
                 // logrotate "create": access.log.1 -> .2, access.log -> .1, new access.log.
                 rotations++;
                 var one = e2e.AccessLog + ".1";
@@ -82,8 +87,6 @@ public sealed class AgentEndToEndTests
                 File.Move(e2e.AccessLog, one);
                 File.WriteAllText(e2e.AccessLog, "");
             }
-
-            return Task.CompletedTask;
         });
         Assert.True(rotations >= 3);
         await e2e.AssertExactlyOnceAsync(0, 20_000);
@@ -92,17 +95,25 @@ public sealed class AgentEndToEndTests
     [Fact]
     public async Task Copytruncate_rotation_under_load_loses_and_duplicates_nothing_when_the_copy_is_tailed_too()
     {
-        // logrotate copytruncate copies then truncates; lines written between the two are lost by logrotate
-        // itself, so (like logrotate's "delaycompress" + a quiet writer) the writer pauses during the copy.
+        // logrotate copytruncate with "rotate 2": access.log.1 -> .2 (replacing it), copy access.log to a new
+        // access.log.1, truncate access.log. Lines written between the copy and the truncation are lost by
+        // logrotate itself, so the writer pauses during the copy (this callback runs between two writes).
+        // The glob matches the copies too: a copy continues where the original was read, on the same points.
         await using var e2e = await AgentPipelineFixture.StartAsync(glob: "access.log*");
-        e2e.StartAgent();
+        await e2e.StartAgentTailingAsync();
         var rotations = 0;
+        var one = e2e.AccessLog + ".1";
         await WriteUnderLoadAsync(e2e.AccessLog, 0, 15_000, between: written =>
         {
             if (written % 5_000 == 0)
             {
                 rotations++;
-                File.Copy(e2e.AccessLog, e2e.AccessLog + ".1", overwrite: true);
+                if (File.Exists(one))
+                {
+                    File.Move(one, e2e.AccessLog + ".2", overwrite: true);
+                }
+
+                File.Copy(e2e.AccessLog, one);
                 using var truncate = new FileStream(e2e.AccessLog, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
             }
 
@@ -118,9 +129,9 @@ public sealed class AgentEndToEndTests
         await using var e2e = await AgentPipelineFixture.StartAsync();
         // The collector is down: the agent opens the file, reads a little, then waits.
         await e2e.StopCollectorAsync();
-        e2e.StartAgent();
+        await e2e.StartAgentTailingAsync();
         AgentPipelineFixture.Append(e2e.AccessLog, 0, 30_000);
-        await Task.Delay(3000);
+        await Task.Delay(1000);
         File.Move(e2e.AccessLog, e2e.AccessLog + ".1");
         File.Delete(e2e.AccessLog + ".1");
         AgentPipelineFixture.Append(e2e.AccessLog, 30_000, 1_000);

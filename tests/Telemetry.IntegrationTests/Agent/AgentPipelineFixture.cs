@@ -172,6 +172,49 @@ internal sealed class AgentPipelineFixture : IAsyncDisposable
         _agent = process;
     }
 
+    /// <summary>How many times the agent has logged <paramref name="text"/> so far.</summary>
+    public int AgentLogCount(string text)
+    {
+        var output = AgentOutput;
+        var count = 0;
+        for (var at = output.IndexOf(text, StringComparison.Ordinal); at >= 0; at = output.IndexOf(text, at + text.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Waits until the agent has logged any of <paramref name="texts"/> at least <paramref name="occurrences"/>
+    /// times in all (the machine may be loaded: a JIT-compiled agent can take seconds to start).</summary>
+    public async Task WaitForAgentLogAsync(int occurrences, params string[] texts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (texts.Sum(AgentLogCount) < occurrences)
+        {
+            AssertAgentRunning();
+            Assert.True(DateTime.UtcNow < deadline, $"the agent did not log [{string.Join(" | ", texts)}] {occurrences} times within 90 s:\n{Tail(AgentOutput)}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>What the agent logs when it opens <paramref name="path"/> as a file it had not read before.</summary>
+    public static string TailingLog(string path) => $"Tailing {path} (";
+
+    /// <summary>Starts the agent on an (empty) access.log and waits until it reads it, as when the agent runs
+    /// as a service before the web server's logs rotate: lines written later are all its responsibility.</summary>
+    public async Task StartAgentTailingAsync()
+    {
+        if (!File.Exists(AccessLog))
+        {
+            await File.WriteAllTextAsync(AccessLog, "");
+        }
+
+        var before = AgentLogCount(TailingLog(AccessLog)) + AgentLogCount($"Resuming {AccessLog} ");
+        StartAgent();
+        await WaitForAgentLogAsync(before + 1, TailingLog(AccessLog), $"Resuming {AccessLog} ");
+    }
+
     /// <summary>kill -9: no shutdown, no last checkpoint.</summary>
     public async Task KillAgentAsync()
     {

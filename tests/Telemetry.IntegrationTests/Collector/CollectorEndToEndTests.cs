@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -9,9 +8,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Logs.V1;
-using LogRecord = OpenTelemetry.Proto.Logs.V1.LogRecord;
-using Resource = OpenTelemetry.Proto.Resource.V1.Resource;
 using OpenTelemetry.Resources;
 using Telemetry.TestKit.InfluxDb;
 
@@ -20,11 +16,6 @@ namespace Telemetry.IntegrationTests.Collector;
 /// <summary>OTLP clients -> the real collector -> a private influxd, read back with /query.</summary>
 public sealed class CollectorEndToEndTests
 {
-    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(static b => b, static b => b);
-
-    private static readonly Method<byte[], byte[]> LogsExport =
-        new(MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", Bytes, Bytes);
-
     // Strings that line protocol must escape, InfluxDB 1.6.7 must store, and the query must return unchanged.
     private const string TrickyPath = "/search q=\"a, b\"\\x=1 \\ end";
     private const string TrickyAgent = "Mozilla/5.0 (X11; Linux) \"quoted\" back\\slash, comma=equals\nsecond line ü 日本 🚀";
@@ -103,55 +94,6 @@ public sealed class CollectorEndToEndTests
         Assert.Equal(VhostEndingInBackslash, row["vhost_raw"].GetString());
     }
 
-    private static byte[] AccessLogRequest(int records, long firstNanos, Func<int, KeyValue>? extra = null)
-    {
-        var scope = new ScopeLogs();
-        for (var i = 0; i < records; i++)
-        {
-            var record = new LogRecord
-            {
-                TimeUnixNano = (ulong)(firstNanos + i),
-                Attributes =
-                {
-                    new KeyValue { Key = "http.request.method", Value = new AnyValue { StringValue = "GET" } },
-                    new KeyValue { Key = "url.path", Value = new AnyValue { StringValue = "/item/" + i } },
-                    new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = 200 } },
-                },
-            };
-            if (extra is not null)
-            {
-                record.Attributes.Add(extra(i));
-            }
-
-            scope.LogRecords.Add(record);
-        }
-
-        return new ExportLogsServiceRequest
-        {
-            ResourceLogs =
-            {
-                new ResourceLogs
-                {
-                    Resource = new Resource
-                    {
-                        Attributes =
-                        {
-                            new KeyValue { Key = "host.name", Value = new AnyValue { StringValue = "web-1" } },
-                            new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "nginx" } },
-                        },
-                    },
-                    ScopeLogs = { scope },
-                },
-            },
-        }.ToByteArray();
-    }
-
-    private static async Task<byte[]> ExportAsync(GrpcChannel channel, byte[] body)
-    {
-        using var call = channel.CreateCallInvoker().AsyncUnaryCall(LogsExport, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60)), body);
-        return await call.ResponseAsync;
-    }
-
     [Fact]
     public async Task Influxdb_down_means_UNAVAILABLE_and_503_with_nothing_stored_then_the_retried_batch_lands_exactly_once()
     {
@@ -160,14 +102,14 @@ public sealed class CollectorEndToEndTests
         using var channel = GrpcChannel.ForAddress(collector.GrpcAddress, new GrpcChannelOptions { MaxRetryAttempts = 0 });
         const long t0 = 1_800_000_000_000_000_000;
 
-        await ExportAsync(channel, AccessLogRequest(3, t0));
+        await OtlpRequests.ExportAsync(channel, OtlpRequests.AccessLog(3, t0));
         Assert.Equal(3, await influx.CountRowsAsync(collector.Database, "http_requests"));
 
         await influx.StopAsync();
-        var batch = AccessLogRequest(5, t0 + 1000);
-        var e = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(channel, batch));
+        var batch = OtlpRequests.AccessLog(5, t0 + 1000);
+        var e = await Assert.ThrowsAsync<RpcException>(() => OtlpRequests.ExportAsync(channel, batch));
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
-        Assert.NotNull(e.Trailers.GetValueBytes("grpc-status-details-bin"));
+        Assert.NotNull(OtlpRequests.RetryDelay(e));
 
         using var http = new HttpClient { BaseAddress = collector.HttpAddress };
         var content = new ByteArrayContent(batch);
@@ -180,8 +122,10 @@ public sealed class CollectorEndToEndTests
 
         await influx.StartAsync();
         Assert.Equal(3, await influx.CountRowsAsync(collector.Database, "http_requests"));
-        await ExportAsync(channel, batch);
-        await ExportAsync(channel, batch); // a client retry after a lost answer is harmless: same points
+        await OtlpRequests.ExportAsync(channel, batch);
+        await OtlpRequests.ExportAsync(channel, batch); // a client retry after a lost answer is harmless: same points
+        using var retriedOverHttp = await OtlpRequests.PostAsync(http, batch);
+        Assert.Equal(HttpStatusCode.OK, retriedOverHttp.StatusCode);
 
         Assert.Equal(8, await influx.CountRowsAsync(collector.Database, "http_requests"));
         using var ready = await http.GetAsync("/readyz");
@@ -195,14 +139,24 @@ public sealed class CollectorEndToEndTests
         await using var collector = await CollectorHost.StartAsync(influx);
         using var channel = GrpcChannel.ForAddress(collector.GrpcAddress, new GrpcChannelOptions { MaxRetryAttempts = 0 });
         const long t0 = 1_800_000_000_000_000_000;
-        await ExportAsync(channel, AccessLogRequest(1, t0, _ => new KeyValue { Key = "app.size", Value = new AnyValue { IntValue = 1 } }));
+        await OtlpRequests.ExportAsync(channel, OtlpRequests.AccessLog(1, t0, _ => new KeyValue { Key = "app.size", Value = new AnyValue { IntValue = 1 } }));
 
-        var response = ExportLogsServiceResponse.Parser.ParseFrom(await ExportAsync(channel, AccessLogRequest(4, t0 + 100, i =>
+        var response = ExportLogsServiceResponse.Parser.ParseFrom(await OtlpRequests.ExportAsync(channel, OtlpRequests.AccessLog(4, t0 + 100, i =>
             new KeyValue { Key = "app.size", Value = i == 2 ? new AnyValue { StringValue = "big" } : new AnyValue { IntValue = i } })));
 
         Assert.Equal(1, response.PartialSuccess.RejectedLogRecords);
         Assert.False(string.IsNullOrEmpty(response.PartialSuccess.ErrorMessage));
         Assert.Equal(4, await influx.CountRowsAsync(collector.Database, "http_requests"));
+
+        // The same over OTLP/HTTP: 200 with partial_success in the protobuf body.
+        using var http = new HttpClient { BaseAddress = collector.HttpAddress };
+        using var answer = await OtlpRequests.PostAsync(http, OtlpRequests.AccessLog(3, t0 + 200, i =>
+            new KeyValue { Key = "app.size", Value = i == 0 ? new AnyValue { StringValue = "huge" } : new AnyValue { IntValue = i } }));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var overHttp = ExportLogsServiceResponse.Parser.ParseFrom(await answer.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, overHttp.PartialSuccess.RejectedLogRecords);
+        Assert.Contains("app.size", overHttp.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(6, await influx.CountRowsAsync(collector.Database, "http_requests"));
     }
 
     [Theory]
@@ -214,7 +168,7 @@ public sealed class CollectorEndToEndTests
         await using var collector = await CollectorHost.StartAsync(influx);
         using var channel = GrpcChannel.ForAddress(collector.GrpcAddress, new GrpcChannelOptions { MaxRetryAttempts = 0 });
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(channel, body));
+        var e = await Assert.ThrowsAsync<RpcException>(() => OtlpRequests.ExportAsync(channel, body));
         using var http = new HttpClient { BaseAddress = collector.HttpAddress };
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
@@ -223,7 +177,8 @@ public sealed class CollectorEndToEndTests
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        // Still serving.
-        await ExportAsync(channel, AccessLogRequest(1, 1_800_000_000_000_000_000));
+        // Still serving, and nothing of the refused bodies was stored.
+        await OtlpRequests.ExportAsync(channel, OtlpRequests.AccessLog(1, 1_800_000_000_000_000_000));
+        Assert.Equal(1, await influx.CountRowsAsync(collector.Database, "http_requests"));
     }
 }

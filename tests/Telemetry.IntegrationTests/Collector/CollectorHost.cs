@@ -11,13 +11,13 @@ public sealed class CollectorHost : IAsyncDisposable
 {
     private readonly TempDirectory _dir;
 
-    private CollectorHost(TempDirectory dir, WebApplication app, int grpcPort, int httpPort, string database)
+    private CollectorHost(TempDirectory dir, WebApplication app, CollectorConfig config)
     {
         _dir = dir;
         App = app;
-        Database = database;
-        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
-        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        Database = config.Database;
+        GrpcAddress = config.GrpcAddress;
+        HttpAddress = config.HttpAddress;
     }
 
     public WebApplication App { get; }
@@ -28,35 +28,17 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
-    public static async Task<CollectorHost> StartAsync(InfluxDbServer influx, string extraYaml = "")
+    /// <param name="extraYaml">Appended after the <c>influxdb</c> section: indented lines add influxdb keys, unindented ones add sections.</param>
+    /// <param name="receiverYaml">Indented lines added to the <c>receiver</c> section.</param>
+    /// <param name="writeTimeout">influxdb.timeout (default 2 s).</param>
+    public static async Task<CollectorHost> StartAsync(InfluxDbServer influx, string extraYaml = "", string selfMetrics = "self_metrics:\n  enabled: false\n",
+        string receiverYaml = "", string writeTimeout = "00:00:02")
     {
         var dir = new TempDirectory("collector-e2e");
-        var database = await influx.CreateUniqueDatabaseAsync("e2e");
-        var grpcPort = FreePort.Get();
-        var httpPort = FreePort.Get();
-        while (httpPort == grpcPort)
-        {
-            httpPort = FreePort.Get();
-        }
-
-        var yaml = new StringBuilder()
-            .Append("receiver:\n")
-            .Append("  grpc_endpoint: \"127.0.0.1:").Append(grpcPort).Append("\"\n")
-            .Append("  http_endpoint: \"127.0.0.1:").Append(httpPort).Append("\"\n")
-            .Append("self_metrics:\n  enabled: false\n")
-            .Append("influxdb:\n")
-            .Append("  url: \"").Append(influx.Url).Append("\"\n")
-            .Append("  database: \"").Append(database).Append("\"\n")
-            .Append("  flush_interval: \"00:00:00.050\"\n")
-            .Append("  timeout: \"00:00:02\"\n")
-            .Append("  max_retries: 1\n")
-            .Append(extraYaml)
-            .ToString();
-        var path = dir.Combine("collector.yaml");
-        await File.WriteAllTextAsync(path, yaml);
-        var app = CollectorApp.Build(["--config", path]);
+        var config = await CollectorConfig.WriteAsync(dir, influx, extraYaml, selfMetrics, receiverYaml, writeTimeout);
+        var app = CollectorApp.Build(["--config", config.Path]);
         await app.StartAsync();
-        return new CollectorHost(dir, app, grpcPort, httpPort, database);
+        return new CollectorHost(dir, app, config);
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,39 @@ public partial class DashboardContentTests
         }
     }
 
+    /// <summary>
+    /// Grafana's InfluxQL alias patterns: <c>$name</c> takes word characters only, so <c>$tag_cpu.mode</c> reads
+    /// the tag <c>cpu</c> (legend "undefined.mode"); a dotted tag needs <c>[[tag_cpu.mode]]</c>. Every
+    /// <c>tag_</c> pattern must name a tag the query groups by.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Legend_aliases_name_tags_the_query_groups_by(string name)
+    {
+        using var doc = DashboardModel.Load(name);
+        foreach (var (panel, target) in DashboardModel.Targets(doc.RootElement))
+        {
+            if (!target.TryGetProperty("alias", out var alias))
+            {
+                continue;
+            }
+
+            var query = new ProvisionedQuery(name, panel.GetProperty("title").GetString()!, target.GetProperty("refId").GetString()!, target.GetProperty("query").GetString()!, null, null, null);
+            foreach (Match m in GrafanaAliasPattern().Matches(alias.GetString()!))
+            {
+                var group = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+                if (group.StartsWith("tag_", StringComparison.Ordinal))
+                {
+                    Assert.True(query.OuterGroupByTags().Contains(group["tag_".Length..]), $"{query}: alias '{alias.GetString()}' reads tag '{group["tag_".Length..]}', the query groups by {string.Join(", ", query.OuterGroupByTags())}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The pattern of Grafana's InfluxSeries._getSeriesName.</summary>
+    [GeneratedRegex(@"\$(\w+)|\[\[([\s\S]+?)\]\]")]
+    private static partial Regex GrafanaAliasPattern();
+
     [Theory]
     [MemberData(nameof(Dashboards))]
     public void Panel_ids_are_unique_and_panels_fit_the_24_column_grid(string name)

@@ -5,7 +5,7 @@ namespace Telemetry.Provisioning.Tests.Grafana;
 /// <summary>
 /// Every panel, variable and alert query of the provisioning files, expanded as Grafana would for the
 /// last 15 minutes, runs against a real influxd holding points of the documented schema and returns data
-/// of the expected shape. (Phase 2 adds the same check on data that came through the real pipeline.)
+/// of the expected shape. PipelinePanelQueryTests runs the same queries on data that came through the real pipeline.
 /// </summary>
 public class PanelQueryTests : IClassFixture<SyntheticTelemetryFixture>
 {

@@ -70,6 +70,52 @@ public sealed record ProvisionedQuery(string Source, string Title, string RefId,
     public static IEnumerable<ProvisionedQuery> All() =>
         RepositoryFiles.Dashboards.SelectMany(d => FromDashboard(Path.GetFileName(d))).Concat(FromAlertRules());
 
+    /// <summary>
+    /// The tag keys of the outermost <c>GROUP BY</c> (subqueries in <c>FROM (...)</c> left out; <c>time(...)</c>
+    /// and <c>*</c> skipped): the tags every series of the result carries.
+    /// </summary>
+    public IReadOnlyList<string> OuterGroupByTags()
+    {
+        var text = new System.Text.StringBuilder();
+        var depth = 0;
+        foreach (var c in Query)
+        {
+            if (c == '(')
+            {
+                depth++;
+            }
+
+            if (depth == 0)
+            {
+                text.Append(c);
+            }
+
+            if (c == ')')
+            {
+                depth--;
+            }
+        }
+
+        var outer = text.ToString();
+        var at = outer.IndexOf("GROUP BY", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return [];
+        }
+
+        var tags = new List<string>();
+        foreach (var part in outer[(at + "GROUP BY".Length)..].Split(','))
+        {
+            var item = part.Trim();
+            if (item.StartsWith('"'))
+            {
+                tags.Add(item[1..item.IndexOf('"', 1)]);
+            }
+        }
+
+        return tags;
+    }
+
     /// <summary>Sum of every non-null number in the result's first value column(s).</summary>
     public static double SumValues(JsonElement result)
     {

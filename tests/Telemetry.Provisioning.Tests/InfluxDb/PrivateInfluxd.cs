@@ -7,7 +7,8 @@ namespace Telemetry.Provisioning.Tests.InfluxDb;
 
 /// <summary>
 /// A private influxd 1.x on free loopback ports in a temp dir, with continuous queries checked every
-/// second. Fails (does not skip) when influxd is missing. (TestKit's InfluxDbServer replaces this after the merge.)
+/// second. Fails (does not skip) when influxd is missing. (TestKit's InfluxDbServer turns continuous queries off, so
+/// the provisioning tests keep this one.)
 /// </summary>
 public sealed class PrivateInfluxd : IAsyncDisposable
 {

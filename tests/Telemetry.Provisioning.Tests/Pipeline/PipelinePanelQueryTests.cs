@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Xunit.Abstractions;
 using Telemetry.LoadGenerator.Formats;
 using Telemetry.LoadGenerator.Output;
 using Telemetry.LoadGenerator.Pacing;
@@ -12,13 +13,17 @@ using Telemetry.TestKit;
 namespace Telemetry.Provisioning.Tests.Pipeline;
 
 /// <summary>
-/// The real pipeline: telemetry-loadgen (file mode, nginx "timed" format, 10 minutes of traffic) ->
+/// The real pipeline: telemetry-loadgen (file mode, nginx "timed" format, 8 minutes of traffic) ->
 /// telemetry-agent (tailing, host metrics, self-metrics every second) -> telemetry-collector -> influxd
 /// provisioned by apply.sh (CQs on a 1 s schedule). Then every panel, variable and alert query of the
 /// provisioning files, expanded as Grafana would for the last 15 minutes, runs against that influxd.
 /// </summary>
 public class PipelinePanelQueryTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public PipelinePanelQueryTests(ITestOutputHelper output) => _output = output;
+
     /// <summary>
     /// Queries whose measurement only gets points when something goes wrong (a counter nobody incremented
     /// is not exported at all): they must run without error, and may be empty.
@@ -27,22 +32,21 @@ public class PipelinePanelQueryTests
     [
         "telemetry.agent.lines.malformed", "telemetry.agent.export.retries", "telemetry.collector.points.failed",
         "telemetry.collector.points.rejected", "telemetry.collector.write.retries", "telemetry.collector.records.rejected",
-        "system.network.errors",
     ];
 
-    [Fact(Skip = "main's agent does not register ILogExporter yet (AgentApp lacks AddOtlpExport: 'CannotResolveService, ILogExporter' at start); un-skip when the agent wiring lands")]
+    [Fact]
     public async Task Every_provisioned_query_returns_data_from_the_real_pipeline_and_stat_panels_match_the_load_generator()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var dir = new TempDirectory("pipeline-panels");
         await using var influx = await PrivateInfluxd.StartAsync();
         var iql = dir.Combine("fast.iql");
         await File.WriteAllTextAsync(iql, (await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"))).Replace("RESAMPLE EVERY 1m", "RESAMPLE EVERY 1s", StringComparison.Ordinal));
-        await using (var apply = PipelineShell.Run("bash", RepositoryFiles.Influx("apply.sh"), "--url", influx.Url.ToString().TrimEnd('/'), "--iql", iql))
-        {
-            Assert.True(await apply.WaitAsync() == 0, apply.Output);
-        }
+        await using var apply = PipelineShell.Run("bash", RepositoryFiles.Influx("apply.sh"), "--url", influx.Url.ToString().TrimEnd('/'), "--iql", iql);
 
-        // 10 minutes of traffic ending now, written before the agent starts (start_at: beginning).
+        // 8 minutes of traffic ending now, written before the agent starts (start_at: beginning). The CQs
+        // re-compute the last 10 minutes (RESAMPLE FOR 10m), so the oldest minute stays inside that window
+        // for two more minutes: the agent has that long to deliver it before its rollup bucket is final.
         var log = dir.Combine("access.log");
         var summary = await new FileLoadRunner(
             new FileRunOptions
@@ -50,13 +54,14 @@ public class PipelinePanelQueryTests
                 Path = log,
                 Formatter = new NginxLineFormatter(NginxLineFormatter.Timed),
                 Traffic = new TrafficOptions { Seed = 77, RunId = "panels", Rate3xx = 0.1, Rate4xx = 0.1, Rate5xx = 0.05 },
-                Schedule = new RateSchedule { Rate = 4 },
+                Schedule = new RateSchedule { Rate = 5 },
                 Count = 2_400,
                 Pace = "none",
-                Start = DateTimeOffset.UtcNow.AddMinutes(-10),
+                Start = DateTimeOffset.UtcNow.AddMinutes(-8),
             },
             TimeProvider.System).RunAsync(CancellationToken.None);
 
+        Assert.True(await apply.WaitAsync() == 0, apply.Output);
         var grpc = FreePort.Get();
         var http = FreePort.Get();
         await File.WriteAllTextAsync(dir.Combine("collector.yaml"), $"""
@@ -86,19 +91,21 @@ public class PipelinePanelQueryTests
               interval: 00:00:01
             """);
 
+        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: influxd provisioned, {summary.Total} lines written, starting collector and agent");
         await using var collector = PipelineProcess.Start("collector/Telemetry.Collector", "telemetry-collector", "--config", dir.Combine("collector.yaml"));
         await using var agent = PipelineProcess.Start("agent/Telemetry.Agent", "telemetry-agent", "run", "--config", dir.Combine("agent.yaml"));
         string Diagnostics() => $"\n--- collector\n{collector.Output}\n--- agent\n{agent.Output}";
 
-        await WaitForAsync(influx, "SELECT count(\"status_code\") FROM \"http_requests\"", v => v == summary.Total, "every generated line as a point" , Diagnostics);
-        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"system.cpu.utilization\"", v => v >= 3, "host metrics", Diagnostics);
-        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"telemetry.agent.lines.read\"", v => v >= 1, "agent self-metrics", Diagnostics);
-        await WaitForAsync(influx, "SELECT count(\"value\") FROM \"telemetry.collector.points.written\"", v => v >= 1, "collector self-metrics", Diagnostics);
-        await WaitForAsync(influx, "SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\"", v => v == summary.Total, "the request rollup", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT count(\"status_code\") FROM \"http_requests\"", v => v == summary.Total, "every generated line as a point" , Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"system.cpu.utilization\"", v => v >= 3, "host metrics", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"telemetry.agent.lines.read\"", v => v >= 1, "agent self-metrics", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"telemetry.collector.points.written\"", v => v >= 1, "collector self-metrics", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\"", v => v == summary.Total, "the request rollup", Diagnostics);
+        await WaitForAsync(influx, clock, "SELECT count(\"value\") FROM \"rollup_90d\".\"system.cpu.utilization\"", v => v >= 1, "the host-metric rollups", Diagnostics);
         await Task.Delay(TimeSpan.FromSeconds(3)); // a few more metric exports, so rates over 10 s buckets have points
 
         var now = DateTimeOffset.UtcNow;
-        GrafanaMacroExpander Expander(TimeSpan? range, params (string, string[])[] selected)
+        GrafanaMacroExpander Expander(TimeSpan? range, params (string Name, string[] Values)[] selected)
         {
             var e = new GrafanaMacroExpander { From = now - (range ?? TimeSpan.FromMinutes(15)), To = now };
             foreach (var name in new[] { "host", "service", "vhost" })
@@ -117,10 +124,13 @@ public class PipelinePanelQueryTests
             return e;
         }
 
-        var empty = new List<string>();
-        foreach (var query in ProvisionedQuery.All())
+        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: running the provisioned queries; measurements: "
+            + string.Join(", ", (await influx.RowsAsync("SHOW MEASUREMENTS", "telemetry")).Select(r => r.Values["name"].GetString())));
+        var problems = new List<string>();
+        // $rp on the hosts dashboard: the same queries read the raw points and the CQs' one-minute rollups.
+        foreach (var (query, rp) in ProvisionedQuery.All().SelectMany(q => q.Query.Contains("$rp", StringComparison.Ordinal) ? new[] { (q, "raw"), (q, "rollup_90d") } : [(q, "raw")]))
         {
-            var text = Expander(query.RelativeRange).Expand(query.Query, query.PanelInterval);
+            var text = Expander(query.RelativeRange, ("rp", [rp])).Expand(query.Query, query.PanelInterval);
             JsonElement result;
             try
             {
@@ -132,16 +142,39 @@ public class PipelinePanelQueryTests
                 throw;
             }
 
-            var hasData = result.TryGetProperty("series", out var series) && series.EnumerateArray()
-                .SelectMany(s => s.GetProperty("values").EnumerateArray())
-                .Any(row => row.EnumerateArray().Skip(1).Any(v => v.ValueKind is JsonValueKind.Number or JsonValueKind.String));
-            if (!hasData && !EmptyWhenHealthy.Any(m => query.Query.Contains('"' + m + '"', StringComparison.Ordinal)))
+            var seriesList = result.TryGetProperty("series", out var series) ? series.EnumerateArray().ToList() : [];
+            var rows = seriesList.SelectMany(s => s.GetProperty("values").EnumerateArray()).ToList();
+            var hasData = rows.Any(row => row.EnumerateArray().Skip(1).Any(v => v.ValueKind is JsonValueKind.Number or JsonValueKind.String));
+            if (!hasData)
             {
-                empty.Add($"{query}: {text}");
+                if (EmptyWhenHealthy.Any(m => query.Query.Contains('"' + m + '"', StringComparison.Ordinal)))
+                {
+                    _output.WriteLine($"empty (nothing went wrong): {query} ({rp})");
+                }
+                else
+                {
+                    problems.Add($"{query} ({rp}): no data for {text}");
+                }
+
+                continue;
+            }
+
+            if (query.RefId == "var" && rows.Any(row => string.IsNullOrEmpty(row[1].GetString())))
+            {
+                problems.Add($"{query} ({rp}): an empty variable value");
+            }
+
+            // Every tag the panel groups by (its legend) is set on the points that came through the pipeline.
+            foreach (var tag in query.OuterGroupByTags())
+            {
+                if (!seriesList.Any(s => s.TryGetProperty("tags", out var tags) && tags.TryGetProperty(tag, out var value) && !string.IsNullOrEmpty(value.GetString())))
+                {
+                    problems.Add($"{query} ({rp}): no series has the tag \"{tag}\" it groups by");
+                }
             }
         }
 
-        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + Diagnostics());
+        Assert.True(problems.Count == 0, string.Join("\n", problems) + Diagnostics());
 
         // Stat panels: the same 3xx/4xx/5xx counts the load generator reported, for All and for the one host.
         var hostVar = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "$host");
@@ -159,18 +192,44 @@ public class PipelinePanelQueryTests
         Assert.Equal(summary.Total, ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(perCode.Query), "telemetry")));
         var rollup = ProvisionedQuery.FromDashboard("web-traffic.json").Single(q => q.Title == "Requests per status class (rollup)");
         Assert.Equal(summary.Total, ProvisionedQuery.SumValues(await influx.QueryAsync(Expander(null).Expand(rollup.Query, rollup.PanelInterval), "telemetry")));
+        // The one host reporting is the same on every dashboard, and neither the panel nor the rule calls it silent.
+        foreach (var dashboard in new[] { "hosts.json", "pipeline-health.json" })
+        {
+            var variable = ProvisionedQuery.FromDashboard(dashboard).Single(q => q.Title == "$host");
+            Assert.Equal([host], (await influx.RowsAsync(variable.Query, "telemetry")).Select(r => r.Values["value"].GetString()!));
+        }
+
+        var silentPanel = ProvisionedQuery.FromDashboard("pipeline-health.json").Single(q => q.Title == "Hosts silent for 5 minutes");
+        var silentRule = ProvisionedQuery.FromAlertRules().Single(q => q.Title == "telemetry-host-silent");
+        foreach (var (query, range) in new[] { (silentPanel, (TimeSpan?)null), (silentRule, silentRule.RelativeRange) })
+        {
+            var rows = await influx.RowsAsync(Expander(range).Expand(query.Query, query.PanelInterval), "telemetry");
+            var last = rows.Where(r => r.Values["points"].ValueKind == JsonValueKind.Number).Last();
+            Assert.True(last.Tags["host"] == host && last.Values["points"].GetDouble() > 0, $"{query}: the reporting host looks silent");
+        }
+
+        // A healthy pipeline lost nothing on the way.
+        foreach (var lost in new[] { "telemetry.collector.points.rejected", "telemetry.collector.points.failed", "telemetry.collector.records.rejected", "telemetry.agent.lines.malformed" })
+        {
+            var rows = await influx.QueryAsync($"SELECT sum(\"value\") FROM \"{lost}\"", "telemetry");
+            Assert.True(ProvisionedQuery.SumValues(rows) == 0, $"{lost}: {rows}{Diagnostics()}");
+        }
+
         Assert.False(agent.HasExited, "agent exited" + Diagnostics());
         Assert.False(collector.HasExited, "collector exited" + Diagnostics());
     }
 
-    private static async Task WaitForAsync(PrivateInfluxd influx, string query, Func<double, bool> done, string what, Func<string> diagnostics)
+    /// <summary>Polls until <paramref name="done"/> holds (at most 90 s), logging when it did.</summary>
+    private async Task WaitForAsync(PrivateInfluxd influx, System.Diagnostics.Stopwatch clock, string query, Func<double, bool> done, string what, Func<string> diagnostics)
     {
         double last = 0;
-        for (var i = 0; i < 240; i++)
+        var deadline = clock.Elapsed + TimeSpan.FromSeconds(90);
+        while (clock.Elapsed < deadline)
         {
             last = ProvisionedQuery.SumValues(await influx.QueryAsync(query, "telemetry"));
             if (done(last))
             {
+                _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {what}");
                 return;
             }
 

@@ -50,6 +50,22 @@ public sealed class InfluxDbServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>CPU time influxd has used so far (user + system), e.g. to tell its share of a benchmark's work.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            var process = _process;
+            if (process is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts a new server on free loopback ports and waits until <c>/ping</c> answers.</summary>
     public static async Task<InfluxDbServer> StartNewAsync(string binary = DefaultBinary, CancellationToken cancellationToken = default)
     {

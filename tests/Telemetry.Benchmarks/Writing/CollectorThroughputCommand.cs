@@ -1,0 +1,405 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using Telemetry.Benchmarks.Mapping;
+using Telemetry.Collector;
+using Telemetry.Collector.Configuration;
+using Telemetry.Collector.Enrichment;
+using Telemetry.Collector.Mapping;
+using Telemetry.TestKit;
+using Telemetry.TestKit.InfluxDb;
+
+namespace Telemetry.Benchmarks.Writing;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Telemetry.Benchmarks -- collector-throughput [records] [per_export] [in_flight] [--no-gzip]</c>
+/// <para>
+/// One private influxd, two measurements of the same points, each into its own fresh database:
+/// </para>
+/// <list type="number">
+/// <item>InfluxDB's ceiling: the exact line protocol the collector produces for these records (mapped
+/// beforehand by the collector's own <see cref="LogsMapper"/>), cut into batches of the writer's
+/// <c>batch_max_points</c>, gzipped like the writer does, posted straight to <c>/write</c> over
+/// <c>max_concurrent_requests</c> connections. Nothing but InfluxDB is timed.</item>
+/// <item>End to end: the same records as OTLP/gRPC <c>Export</c> calls of <c>per_export</c> records
+/// (pre-encoded, gzip like the agent's default), <c>in_flight</c> senders each on its own HTTP/2
+/// connection with one Export outstanding (like that many agents), through the collector (in this
+/// process, default configuration, after a warm-up instance has jitted the path) into InfluxDB. Timed from the first Export to the last OK, which the
+/// collector only gives once the points are stored.</item>
+/// </list>
+/// Both runs are checked with <c>count()</c>: every point stored exactly once. Prints both figures and
+/// the ratio; exits 1 when a count is off.
+/// </summary>
+public static class CollectorThroughputCommand
+{
+    private const string ExportPath = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    private const ulong MeasuredTime = 1_700_000_000_000_000_000;
+    private const ulong WarmUpTime = 1_690_000_000_000_000_000;
+    private const int WarmUpRecords = 30_000;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var records = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 200_000;
+        var perExport = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2048;
+        var inFlight = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 8;
+        var gzip = !args.Contains("--no-gzip");
+        var writer = new InfluxDbOptions();
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"collector-throughput: {records} access-log records, {perExport} per Export, {inFlight} Exports in flight, OTLP gzip {gzip}; writer batch {writer.BatchMaxPoints}, {writer.MaxConcurrentRequests} requests, gzip {writer.Gzip}; load average {LoadAverage()}")).ConfigureAwait(false);
+
+        var exports = BuildExports(records, perExport, MeasuredTime);
+        var lines = MapToLines(exports, out var points);
+        var exportBodies = exports.Select(e => GrpcFrame(e, gzip)).ToList();
+
+        // Warm-up records (in both runs, into the same database, in an earlier week: another shard, left
+        // out of the count): small Exports, so per-request code is called often enough to be promoted by
+        // tiered compilation too.
+        var warmExports = BuildExports(WarmUpRecords, 250, WarmUpTime);
+        var warmLines = MapToLines(warmExports, out _);
+        var warmBodies = warmExports.Select(e => GrpcFrame(e, gzip)).ToList();
+
+        await using var influx = await InfluxDbServer.StartNewAsync().ConfigureAwait(false);
+
+        var ceilingDb = await influx.CreateUniqueDatabaseAsync("ceiling").ConfigureAwait(false);
+        await InfluxCeiling.MeasureLinesAsync(influx, Rebatch(warmLines, writer.BatchMaxPoints), writer.MaxConcurrentRequests, writer.Gzip, ceilingDb).ConfigureAwait(false);
+        var ceiling = await InfluxCeiling.MeasureLinesAsync(influx, Rebatch(lines, writer.BatchMaxPoints), writer.MaxConcurrentRequests, writer.Gzip, ceilingDb, (long)MeasuredTime).ConfigureAwait(false);
+        await output.WriteLineAsync("InfluxDB ceiling: " + ceiling).ConfigureAwait(false);
+
+        var collector = await MeasureCollectorAsync(influx, warmBodies, exportBodies, points, inFlight, gzip).ConfigureAwait(false);
+        await output.WriteLineAsync("collector end to end: " + collector).ConfigureAwait(false);
+
+        var ratio = collector.PointsPerSecond / ceiling.PointsPerSecond;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"ratio: collector / ceiling = {ratio:P1} (target >= 90 %); load average {LoadAverage()}")).ConfigureAwait(false);
+
+        var ok = ceiling.Stored == points && collector.Stored == points && collector.RejectedRecords == 0;
+        if (!ok)
+        {
+            await output.WriteLineAsync($"MISMATCH: {points} points, ceiling stored {ceiling.Stored}, collector stored {collector.Stored}, rejected {collector.RejectedRecords}").ConfigureAwait(false);
+        }
+
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>Waits (at most 60 s) until no method has been compiled for a second: tiered compilation
+    /// promotes hot methods in the background after the warm-up traffic.</summary>
+    private static async Task WaitForJitIdleAsync()
+    {
+        var last = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var i = 0; i < 60; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
+    /// <summary>The machine's 1/5/15-minute load average (Linux), to print beside every figure.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(' ', parts.Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static List<ExportLogsServiceRequest> BuildExports(int records, int perExport, ulong firstTime)
+    {
+        var exports = new List<ExportLogsServiceRequest>();
+        for (var start = 0; start < records; start += perExport)
+        {
+            // The decode+map+encode benchmark's record shape (the agent's attribute set), each record at
+            // its own nanosecond so no two points collide.
+            var count = Math.Min(perExport, records - start);
+            var request = DecodeMapEncodeBenchmark.BuildRequest(count, seed: start);
+            var time = firstTime + (ulong)start;
+            foreach (var record in request.ResourceLogs[0].ScopeLogs[0].LogRecords)
+            {
+                record.TimeUnixNano = time++;
+            }
+
+            exports.Add(request);
+        }
+
+        return exports;
+    }
+
+    /// <summary>The collector's own line protocol for each Export (default limits and enrichment, as the
+    /// collector under test runs).</summary>
+    private static List<byte[]> MapToLines(List<ExportLogsServiceRequest> exports, out int points)
+    {
+        var limits = new LimitsOptions();
+        var enrichment = new EnrichmentOptions();
+        var mapper = new LogsMapper(limits, new RouteTemplater(enrichment.MaxRoutes, enrichment.RouteRules), new StaticTags(enrichment.StaticTags));
+        using var session = new MappingSession(limits.MaxAttributesPerRecord);
+        var result = new List<byte[]>(exports.Count);
+        points = 0;
+        foreach (var export in exports)
+        {
+            session.Reset();
+            var mapped = mapper.Map(export.ToByteArray(), session, 1_700_000_000_000_000_000);
+            if (mapped.Error is not null || mapped.Rejected > 0 || mapped.Points != export.ResourceLogs[0].ScopeLogs[0].LogRecords.Count || session.LogPoints != 0)
+            {
+                throw new InvalidOperationException($"mapping the benchmark records did not give one http_requests point each: {mapped}");
+            }
+
+            points += mapped.Points;
+            result.Add(session.Output.WrittenSpan.ToArray());
+        }
+
+        return result;
+    }
+
+    /// <summary>Concatenated line protocol cut into bodies of <paramref name="batch"/> lines.</summary>
+    private static List<byte[]> Rebatch(List<byte[]> lines, int batch)
+    {
+        var all = lines.SelectMany(l => l).ToArray();
+        var bodies = new List<byte[]>();
+        var start = 0;
+        var count = 0;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (all[i] == (byte)'\n' && ++count == batch)
+            {
+                bodies.Add(all[start..(i + 1)]);
+                start = i + 1;
+                count = 0;
+            }
+        }
+
+        if (start < all.Length)
+        {
+            bodies.Add(all[start..]);
+        }
+
+        return bodies;
+    }
+
+    /// <summary>A gRPC length-prefixed message: flag (1 = compressed), big-endian length, bytes.</summary>
+    private static byte[] GrpcFrame(ExportLogsServiceRequest request, bool gzip)
+    {
+        var message = request.ToByteArray();
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var stream = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                stream.Write(message);
+            }
+
+            message = compressed.ToArray();
+        }
+
+        var frame = new byte[5 + message.Length];
+        frame[0] = gzip ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame.AsSpan(5));
+        return frame;
+    }
+
+    private static async Task<CollectorResult> MeasureCollectorAsync(InfluxDbServer influx, List<byte[]> warmUp, List<byte[]> exports, int points, int inFlight, bool gzip)
+    {
+        var db = await influx.CreateUniqueDatabaseAsync("collector").ConfigureAwait(false);
+        using var dir = new TempDirectory("collector-throughput");
+        var grpc = FreePort.Get();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            receiver:
+              grpc_endpoint: "127.0.0.1:{grpc}"
+              http_endpoint: "127.0.0.1:{FreePort.Get()}"
+            self_metrics:
+              enabled: false
+            logging:
+              LogLevel:
+                Default: Warning
+            influxdb:
+              url: "{influx.Url}"
+              database: "{db}"
+            """).ConfigureAwait(false);
+        var app = CollectorApp.Build(["--config", config]);
+        await app.StartAsync().ConfigureAwait(false);
+        var uri = new Uri($"http://127.0.0.1:{grpc}{ExportPath}");
+        var clients = Enumerable.Range(0, inFlight).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromMinutes(5) }).ToArray();
+        try
+        {
+            await SendAllAsync(clients, uri, warmUp, gzip).ConfigureAwait(false);
+            await WaitForJitIdleAsync().ConfigureAwait(false);
+
+            using var writes = new WriteStats();
+            var influxCpu = influx.ProcessorTime;
+            var ownCpu = Environment.CpuUsage.TotalTime;
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            var clock = Stopwatch.StartNew();
+            var (retried, rejected) = await SendAllAsync(clients, uri, exports, gzip).ConfigureAwait(false);
+            var elapsed = clock.Elapsed;
+            influxCpu = influx.ProcessorTime - influxCpu;
+            ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
+            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
+            var stored = await InfluxCeiling.CountAsync(influx, db, CancellationToken.None, (long)MeasuredTime).ConfigureAwait(false);
+            return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, writes.Describe(elapsed), influxCpu, ownCpu, jit);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each client (one connection, like one agent) sends the next Export as soon as its previous
+    /// one is answered, until all are stored; refused Exports are resent after the hinted delay.</summary>
+    private static async Task<(long Retried, long Rejected)> SendAllAsync(HttpClient[] clients, Uri uri, List<byte[]> exports, bool gzip)
+    {
+        var next = -1;
+        long retried = 0;
+        long rejected = 0;
+        var senders = clients.Select(client => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < exports.Count)
+            {
+                while (true)
+                {
+                    var answer = await ExportAsync(client, uri, exports[i], gzip).ConfigureAwait(false);
+                    if (answer.Ok)
+                    {
+                        Interlocked.Add(ref rejected, answer.Rejected);
+                        break;
+                    }
+
+                    // RESOURCE_EXHAUSTED / UNAVAILABLE: the agent backs off and resends the same batch.
+                    Interlocked.Increment(ref retried);
+                    await Task.Delay(answer.RetryAfter ?? TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(senders).ConfigureAwait(false);
+        return (retried, rejected);
+    }
+
+    /// <summary>One unary gRPC call over HTTP/2 cleartext with a pre-encoded frame.</summary>
+    private static async Task<ExportAnswer> ExportAsync(HttpClient client, Uri uri, byte[] frame, bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (gzip)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+        }
+
+        request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        var status = Header(response, "grpc-status");
+        if (response.StatusCode != HttpStatusCode.OK || status is null)
+        {
+            throw new InvalidOperationException($"not a gRPC answer: HTTP {(int)response.StatusCode}");
+        }
+
+        if (status != "0")
+        {
+            if (status is not ("8" or "14"))
+            {
+                throw new InvalidOperationException($"Export failed: grpc-status {status} {Header(response, "grpc-message")}");
+            }
+
+            TimeSpan? retry = long.TryParse(Header(response, "grpc-retry-pushback-ms"), CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
+            return new ExportAnswer(false, 0, retry);
+        }
+
+        long rejected = 0;
+        if (body.Length > 5 && body[0] == 0)
+        {
+            var answer = ExportLogsServiceResponse.Parser.ParseFrom(body.AsSpan(5));
+            rejected = answer.PartialSuccess?.RejectedLogRecords ?? 0;
+        }
+
+        return new ExportAnswer(true, rejected, null);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.TrailingHeaders.TryGetValues(name, out var t) ? t.FirstOrDefault()
+        : response.Headers.TryGetValues(name, out var h) ? h.FirstOrDefault()
+        : null;
+
+    private readonly record struct ExportAnswer(bool Ok, long Rejected, TimeSpan? RetryAfter);
+
+    private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, string Writes, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan Jit)
+    {
+        public double PointsPerSecond => Points / Elapsed.TotalSeconds;
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Points} records in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} records/s ({Exports} Exports, {InFlight} in flight, gzip {Gzip}; {Retried} retried after RESOURCE_EXHAUSTED/UNAVAILABLE, {RejectedRecords} rejected); stored {Stored}; InfluxDB writes: {Writes}; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, collector + senders {CollectorCpu.TotalSeconds:F2} s (of which JIT {Jit.TotalSeconds:F2} s)");
+    }
+
+    /// <summary>The writer's own instruments: how many requests, how full, and how many were in flight on
+    /// average (sum of request durations / wall time), to tell where end-to-end time goes.</summary>
+    private sealed class WriteStats : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _batches;
+        private long _points;
+        private double _seconds;
+
+        public WriteStats()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Telemetry.Collector" && instrument.Name is "telemetry.collector.write.batch_size" or "telemetry.collector.write.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+            {
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _points, value);
+            });
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+            {
+                lock (_listener)
+                {
+                    _seconds += value;
+                }
+            });
+            _listener.Start();
+        }
+
+        public string Describe(TimeSpan elapsed)
+        {
+            var batches = Interlocked.Read(ref _batches);
+            return batches == 0 ? "none seen" : string.Create(CultureInfo.InvariantCulture,
+                $"{batches} requests, {(double)Interlocked.Read(ref _points) / batches:F0} points each, {_seconds / batches * 1000:F0} ms each, {_seconds / elapsed.TotalSeconds:F2} in flight on average");
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
