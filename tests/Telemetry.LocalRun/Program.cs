@@ -36,12 +36,14 @@ var nextRssAt = options.RssEverySeconds;
 
 using var stop = new CancellationTokenSource();
 using var skipWait = new CancellationTokenSource();
+var interrupted = false;
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     if (!stop.IsCancellationRequested)
     {
         Console.WriteLine("== Ctrl-C: stopping the load, then waiting for the pipeline to catch up (Ctrl-C again: summary now)");
+        interrupted = true;
         stop.Cancel();
     }
     else
@@ -146,6 +148,13 @@ var loadSeconds = (DateTimeOffset.UtcNow - start).TotalSeconds;
 var stoppedEarly = false;
 if (options.StopPid is int loadPid)
 {
+    // At the end of --duration the load generator ends by itself (same duration, started first): let it finish
+    // its last requests and count them, rather than cut it off with requests in flight.
+    for (var i = 0; i < 150 && !interrupted && died is null && IsRunning(loadPid); i++)
+    {
+        await Task.Delay(100).ConfigureAwait(false);
+    }
+
     stoppedEarly = await StopLoadGeneratorAsync(loadPid).ConfigureAwait(false);
 }
 
