@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --p99-target-ms) target=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --dir) dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "bench-latency.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

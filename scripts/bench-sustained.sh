@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
     --max-delay|--flush-interval|--drain-max) extra+=("$1" "$2"); shift 2 ;;
     --no-rollups) extra+=(--no-rollups); shift ;;
     --dir) dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "bench-sustained.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

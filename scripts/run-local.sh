@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --rss-every) rss_every=$2; shift 2 ;;
     --no-rollups) rollups=0; shift ;;
     --drain-max) drain_max=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "run-local.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -230,10 +230,12 @@ start agent "$logs/agent.log" "$agent_bin" run --config "$dir/agent.yaml"
 case "$mode" in
   http)
     echo "== load: $rate requests/s through nginx for ${duration}s (0 = until Ctrl-C)"
-    loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16 --duration "$run_for") ;;
+    loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16 --duration "$run_for")
+    in_flight=16 ;;
   file)
     echo "== load: $rate lines/s appended to the access log for ${duration}s (0 = until Ctrl-C)"
-    loadgen_args=(file --out "$generated_log" --format nginx --preset timed --rate "$rate" --duration "$run_for") ;;
+    loadgen_args=(file --out "$generated_log" --format nginx --preset timed --rate "$rate" --duration "$run_for")
+    in_flight=0 ;;
 esac
 # The load generator prints its JSON summary (what it generated, per status class) on stdout at the end.
 setsid "$loadgen_bin" "${loadgen_args[@]}" >"$dir/loadgen-summary.json" 2>"$logs/loadgen.log" </dev/null &
@@ -250,10 +252,10 @@ status=0
   --probe-url "http://127.0.0.1:$web/probe" --duration "$duration" --progress "$progress" --rss-every "$rss_every" --drain-max "$drain_max" \
   --expected "$dir/loadgen-summary.json" --summary-out "$dir/summary.json" \
   --process "agent=$(pid_of agent)" --process "collector=$(pid_of collector)" --process "influxd=$(pid_of influxd)" \
-  --stop-pid "$loadgen_pid" || status=$?
+  --stop-pid "$loadgen_pid" --in-flight "$in_flight" || status=$?
 trap 'echo; echo "== interrupted"; exit 130' INT
 
-check_alive || status=1
+check_alive || status=3
 if ! kill -0 "$loadgen_pid" 2>/dev/null && ! wait "$loadgen_pid"; then
   echo "FAILED: the load generator exited with an error" >&2
   show_log loadgen "$logs/loadgen.log"
