@@ -21,7 +21,7 @@ if [ -f "$summary" ]; then
   check_eq "lost" 0 "$(num lost)"
   check_eq "duplicated" 0 "$(num duplicated)"
   # (or exceed them by the few requests the load generator had in flight when it stopped: it does not count those)
-  check "per-status-class counts equal the load generator's" grep -qE '"(classes_match|classes_differ_by_uncounted_in_flight_requests)": *true' "$summary"
+  check "per-status-class counts equal the load generator's" grep -qE '"(classes_match|classes_differ_by_requests_the_client_gave_up_on)": *true' "$summary"
   check "latency probes were seen in InfluxDB" test "$(num probes)" -gt 10
   check_eq "no probe went missing" 0 "$(num probes_not_seen)"
 else
