@@ -85,23 +85,30 @@ for f in /etc/telemetry-collector/tls/server-key.pem /etc/telemetry-agent/tls/cl
   check "$f is not world-readable" sh -c "test \$(( 0\$(stat -c %a $f) & 07 )) -eq 0"
 done
 
+# The inventory's settings reach the configs (role defaults must not override them).
+check "collector requires client certificates (inventory telemetry_mtls: true)" grep -q 'require_client_certificate: true' /etc/telemetry-collector/collector.yaml
+check "collector requires the bearer token (inventory telemetry_bearer_token)" grep -q 'ansible-test-token-0123456789' /etc/telemetry-collector/collector.yaml
+check "agent presents a client certificate" grep -q 'client_cert_file:' /etc/telemetry-agent/agent.yaml
+
 # The installed binaries, as their users, with the configs the playbook wrote.
 runuser -u telemetry-collector -- /usr/bin/telemetry-collector --config /etc/telemetry-collector/collector.yaml >"$work/collector.log" 2>&1 &
 pids+=($!)
 runuser -u telemetry-agent -- /usr/bin/telemetry-agent run --config /etc/telemetry-agent/agent.yaml >"$work/agent.log" 2>&1 &
 pids+=($!)
 n=200
+run=$(date +%s)-$$ # this run's lines only: InfluxDB keeps earlier runs' points on a reused machine
 for i in $(seq 1 $n); do
-  printf '10.0.0.%d - - [%s] "GET /ansible/%d?rid=ansible-%d HTTP/1.1" %d 512 "-" "curl/8.0"\n' \
-    $((i % 250)) "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$i" "$i" $((i % 10 == 0 ? 503 : 200))
+  printf '10.0.0.%d - - [%s] "GET /ansible/%d?rid=ansible-%s-%d HTTP/1.1" %d 512 "-" "curl/8.0"\n' \
+    $((i % 250)) "$(date -u '+%d/%b/%Y:%H:%M:%S +0000')" "$i" "$run" "$i" $((i % 10 == 0 ? 503 : 200))
 done >> /var/log/telemetry-ansible-test/access.log
 count=0
 for _ in $(seq 60); do
-  count=$(q "SELECT count(status_code) FROM http_requests WHERE query =~ /rid=ansible-/" | grep -oE '"values":\[\["[^"]*",[0-9]+' | grep -oE '[0-9]+$' || echo 0)
+  count=$(q "SELECT count(status_code) FROM http_requests WHERE \"query\" =~ /rid=ansible-$run-/" | grep -oE '"values":\[\["[^"]*",[0-9]+' | grep -oE '[0-9]+$' || echo 0)
   [ "${count:-0}" -ge "$n" ] && break
   sleep 1
 done
 check_eq "lines appended to the tailed log are in InfluxDB (agent -> mTLS -> collector -> influxd)" "$n" "${count:-0}"
-if [ "${count:-0}" -ne "$n" ]; then tail -n 20 "$work/agent.log" "$work/collector.log"; fi
+if [ "${count:-0}" -ne "$n" ]; then tail -n 20 "$work/agent.log" "$work/collector.log"; q "SHOW MEASUREMENTS"; echo; q "SELECT * FROM http_requests LIMIT 3"; echo; fi
+check "the collector runs with authentication on" sh -c "! grep -q 'Authentication is OFF' '$work/collector.log'"
 
 finish
