@@ -197,8 +197,7 @@ sed -e "s|{{PREFIX}}|$dir/nginx|g" -e "s|{{PORT}}|$web|g" -e "s|{{ACCESS_LOG}}|$
   "$root/tests/Telemetry.LoadGenerator/ServerConfigs/nginx.conf.template" > "$dir/nginx/nginx.conf"
 : > "$access_log"
 start nginx "$logs/nginx.log" /usr/sbin/nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log"
-wait_for nginx "$dir/nginx/error.log" "http://127.0.0.1:$web/"
-: > "$access_log" # the readiness request is not part of the run
+wait_for nginx "$dir/nginx/error.log" "http://127.0.0.1:$web/.ready" # not logged (nginx.conf.template)
 : > "$generated_log"
 
 # --- agent ----------------------------------------------------------------------------------------------------
