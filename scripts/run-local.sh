@@ -229,12 +229,10 @@ start agent "$logs/agent.log" "$agent_bin" run --config "$dir/agent.yaml"
 case "$mode" in
   http)
     echo "== load: $rate requests/s through nginx for ${duration}s (0 = until Ctrl-C)"
-    loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16 --duration "$run_for")
-    in_flight=16 ;;
+    loadgen_args=(http --url "http://127.0.0.1:$web" --rate "$rate" --concurrency 16 --duration "$run_for") ;;
   file)
     echo "== load: $rate lines/s appended to the access log for ${duration}s (0 = until Ctrl-C)"
-    loadgen_args=(file --out "$generated_log" --format nginx --preset timed --rate "$rate" --duration "$run_for")
-    in_flight=0 ;;
+    loadgen_args=(file --out "$generated_log" --format nginx --preset timed --rate "$rate" --duration "$run_for") ;;
 esac
 # The load generator prints its JSON summary (what it generated, per status class) on stdout at the end.
 setsid "$loadgen_bin" "${loadgen_args[@]}" >"$dir/loadgen-summary.json" 2>"$logs/loadgen.log" </dev/null &
@@ -251,7 +249,7 @@ status=0
   --probe-url "http://127.0.0.1:$web/probe" --duration "$duration" --progress "$progress" --rss-every "$rss_every" --drain-max "$drain_max" \
   --expected "$dir/loadgen-summary.json" --summary-out "$dir/summary.json" \
   --process "agent=$(pid_of agent)" --process "collector=$(pid_of collector)" --process "influxd=$(pid_of influxd)" \
-  --stop-pid "$loadgen_pid" --in-flight "$in_flight" || status=$?
+  --stop-pid "$loadgen_pid" || status=$?
 trap 'echo; echo "== interrupted"; exit 130' INT
 
 check_alive || status=3

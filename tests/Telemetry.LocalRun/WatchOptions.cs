@@ -16,15 +16,14 @@ internal sealed record WatchOptions(
     int RssEverySeconds,
     int DrainSeconds,
     int DrainMaxSeconds,
-    int? StopPid,
-    int InFlight)
+    int? StopPid)
 {
     public const string Usage = """
         usage: telemetry-localrun watch --influx URL --access-log PATH [--access-log PATH ...] [--database telemetry]
                  [--probe-url URL] [--duration SECONDS (0: until Ctrl-C)] [--run-id ID]
                  [--expected loadgen-summary.json] [--summary-out summary.json] [--process name=pid ...]
                  [--progress SECONDS (2)] [--rss-every SECONDS (0: off)] [--drain SECONDS (30)] [--drain-max SECONDS (600)]
-                 [--stop-pid PID (the load generator)] [--in-flight N (0)]
+                 [--stop-pid PID (the load generator)]
         Counts every line of the access logs and every http_requests point in the database (both are the run's
         own), probes latency through --probe-url, and prints a summary.
         exit code 0 when nothing was lost or duplicated and the per-class counts match --expected;
@@ -46,7 +45,6 @@ internal sealed record WatchOptions(
         int progress = 2, rssEvery = 0, drain = 30, drainMax = 600;
         var processes = new List<(string, int)>();
         int? stopPid = null;
-        var inFlight = 0;
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -66,7 +64,6 @@ internal sealed record WatchOptions(
                 case "--drain": drain = NextInt(); break;
                 case "--drain-max": drainMax = NextInt(); break;
                 case "--stop-pid": stopPid = NextInt(); break;
-                case "--in-flight": inFlight = NextInt(); break;
                 case "--process":
                     var pair = Next().Split('=', 2);
                     processes.Add((pair[0], int.Parse(pair[1], CultureInfo.InvariantCulture)));
@@ -77,6 +74,6 @@ internal sealed record WatchOptions(
 
         return influx is null || logs.Count == 0
             ? null
-            : new WatchOptions(influx, database, logs, probe, duration, runId, expected, summary, processes, progress, rssEvery, drain, drainMax, stopPid, inFlight);
+            : new WatchOptions(influx, database, logs, probe, duration, runId, expected, summary, processes, progress, rssEvery, drain, drainMax, stopPid);
     }
 }
