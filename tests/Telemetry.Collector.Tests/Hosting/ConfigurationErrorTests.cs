@@ -91,27 +91,11 @@ public sealed class ProcessExitTests
         using var dir = new TempDirectory();
         var config = dir.Combine("collector.yaml");
         await File.WriteAllTextAsync(config, "receiver:\n  http_endpoint: \"127.0.0.1:notaport\"\n");
-        var dll = Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll");
-        Assert.True(File.Exists(dll), dll + " is missing");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(config);
+        var (code, stdout, stderr) = await RunBinaryAsync(["--config", config]);
 
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal("receiver.http_endpoint: '127.0.0.1:notaport' is not host:port (e.g. 0.0.0.0:4318)", (await stderr).TrimEnd('\n'));
-        Assert.Equal(string.Empty, await stdout);
+        Assert.Equal(2, code);
+        Assert.Equal("receiver.http_endpoint: '127.0.0.1:notaport' is not host:port (e.g. 0.0.0.0:4318)", stderr.TrimEnd('\n'));
+        Assert.Equal(string.Empty, stdout);
     }
 
     [Theory]
@@ -143,6 +127,7 @@ public sealed class ProcessExitTests
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBinaryAsync(string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll");
+        Assert.True(File.Exists(dll), dll + " is missing");
         var info = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
