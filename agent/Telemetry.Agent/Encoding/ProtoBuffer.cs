@@ -114,6 +114,30 @@ public sealed class ProtoBuffer : IDisposable
         WriteVarint((ulong)length);
     }
 
+    /// <summary>Writable view of bytes already written (to fill a reserved header).</summary>
+    public Span<byte> WritableSpan(int start, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, _length);
+        return _buffer.AsSpan(start, length);
+    }
+
+    /// <summary>Tag and length of a length-delimited field into <paramref name="destination"/> (at least 6
+    /// bytes for a one-byte tag); returns the bytes written.</summary>
+    public static int WriteLengthPrefix(Span<byte> destination, int field, int length)
+    {
+        destination[0] = (byte)(((uint)field << 3) | (uint)WireType.LengthDelimited);
+        var i = 1;
+        var value = (uint)length;
+        while (value >= 0x80)
+        {
+            destination[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[i++] = (byte)value;
+        return i;
+    }
+
     public static int VarintSize(ulong value)
     {
         var size = 1;
