@@ -52,7 +52,7 @@ public sealed class LogBatch : IDisposable
         var buffer = _records[source.Index];
         if (buffer is null)
         {
-            buffer = _records[source.Index] = new ProtoBuffer(Math.Max(4096, record.Length * 2));
+            buffer = _records[source.Index] = new ProtoBuffer(Math.Max(4096, record.Length * 2), BatchMemory.Pool);
             buffer.Advance(SourceOverhead(source));
         }
 
