@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using Telemetry.Collector.Writing;
 
 namespace Telemetry.Collector.Mapping;
@@ -242,8 +241,6 @@ internal static class AnyValueJsonWriter
             return;
         }
 
-        var span = output.GetSpan(32);
-        value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
-        output.Advance(written);
+        output.Advance(RoundTripDouble.Format(value, output.GetSpan(RoundTripDouble.MaxLength)));
     }
 }
