@@ -142,7 +142,7 @@ cq = {}
 try:
     for line in open(os.path.join(run, "logs", "influxd.log"), errors="replace"):
         if 'msg="Finished continuous query"' in line:
-            m = re.search(r"name=(\S+).*duration=([0-9.]+)(ms|s|µs|us)", line)
+            m = re.search(r" name=(\S+).* duration=([0-9.]+)(ms|s|µs|us)", line)
             if m:
                 v = float(m.group(2)) * {"ms": 1e-3, "s": 1.0, "µs": 1e-6, "us": 1e-6}[m.group(3)]
                 runs, total, worst = cq.get(m.group(1), (0, 0.0, 0.0))
