@@ -71,8 +71,14 @@ try:
 except (OSError, ValueError):
     gen = {}
 load_s = max(1.0, s["load_seconds"])
-print(f"  load generator: {gen.get('total', 0):,} lines generated ({gen.get('total', 0) / load_s:,.0f}/s, {gen.get('bytes', 0) / 1e6:,.0f} MB);"
-      f" access logs: {s['generated']:,} lines written (with the latency probes)")
+log_bytes = 0
+for f in ("access.log", "generated.log"):
+    try:
+        log_bytes += os.path.getsize(os.path.join(run, "nginx", f))
+    except OSError:
+        pass
+print(f"  load generator: {gen.get('total', 0):,} lines generated ({gen.get('total', 0) / load_s:,.0f}/s);"
+      f" access logs: {s['generated']:,} lines written (with the latency probes), {log_bytes / 1e6:,.0f} MB")
 print(f"  points stored {s['stored']:,}; lost {s['lost']:,}; duplicated {s['duplicated']:,}; per-class counts equal the load generator's: {s['classes_match']}")
 if s["lost"] > 0: failures.append(f"{s['lost']:,} lines lost")
 if s["duplicated"] > 0: failures.append(f"{s['duplicated']:,} points duplicated")
@@ -92,12 +98,13 @@ except (OSError, ValueError):
     pass
 rate = s["generated"] / load_s
 behind_s = s["behind_at_stop"] / max(1.0, rate)
-bytes_per_line = (gen.get("bytes", 0) / gen["total"]) if gen.get("total") else 0
-print(f"  backlog when the load stopped: {s['behind_at_stop']:,} lines (~{s['behind_at_stop'] * bytes_per_line / 1e6:,.1f} MB of log, {behind_s:.1f} s of load);"
-      f" caught up {s['drain_seconds']:.0f} s later" if s["lost"] == 0 else
-      f"  backlog when the load stopped: {s['behind_at_stop']:,} lines ({behind_s:.1f} s of load); NOT caught up {s['drain_seconds']:.0f} s later")
+bytes_per_line = log_bytes / max(1, s["generated"])
+print(f"  backlog when the load stopped: {s['behind_at_stop']:,} lines (~{s['behind_at_stop'] * bytes_per_line / 1e6:,.1f} MB of log, {behind_s:.1f} s of load); "
+      + (f"caught up {s['drain_seconds']:.0f} s later" if s["lost"] == 0 else f"NOT caught up when the watcher stopped waiting {s['drain_seconds']:.0f} s later"))
 print("  backlog at the end (access-log bytes the agent had not had acknowledged): "
-      + ("unknown (no agent checkpoint file)" if backlog_end is None else f"{backlog_end:,} bytes"))
+      + ("unknown (no agent checkpoint file)" if backlog_end is None else f"{backlog_end:,} bytes")
+      + (" - the lines counted as lost above were not stored when the run ended; they still wait in the log files"
+         if s["lost"] > 0 and backlog_end else ""))
 if behind_s > max_behind:
     failures.append(f"fell behind: {behind_s:.1f} s of load behind when the load stopped (bound {max_behind:g} s)")
 if "latency_p50_ms" in s:
