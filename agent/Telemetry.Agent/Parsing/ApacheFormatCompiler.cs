@@ -130,8 +130,8 @@ internal static class ApacheFormatCompiler
             new(FieldKind.String, written) { Key = keys.Take(preferred, Prefix + fallback), Escape = EscapeMode.Apache };
         FieldSpec Own(string name) => new(FieldKind.String, written) { Key = keys.Take(Prefix + name), Escape = EscapeMode.Apache };
         FieldSpec Int(string preferred, string fallback) => new(FieldKind.Int, written) { Key = keys.Take(preferred, Prefix + fallback) };
-        FieldSpec Duration(double scale) =>
-            new(FieldKind.Duration, written) { Key = keys.Take(AttributeKeys.Duration.Name, Prefix + "duration"), Scale = scale };
+        FieldSpec Duration(double unitsPerSecond) =>
+            new(FieldKind.Duration, written) { Key = keys.Take(AttributeKeys.Duration.Name, Prefix + "duration"), UnitsPerSecond = unitsPerSecond };
         bool Needs() => !string.IsNullOrEmpty(arg);
 
         return letter switch
@@ -143,7 +143,7 @@ internal static class ApacheFormatCompiler
             "A" => Str(AttributeKeys.LocalAddress.Name, "local_ip"),
             "b" or "B" => Int(AttributeKeys.ResponseBodySize.Name, "body_bytes"),
             "C" when Needs() => Own("cookie." + arg),
-            "D" => Duration(1e-6),
+            "D" => Duration(1e6),
             "e" when Needs() => Own("env." + arg),
             "f" => Own("filename"),
             "H" => new FieldSpec(FieldKind.Protocol, written)
@@ -181,8 +181,8 @@ internal static class ApacheFormatCompiler
             "S" => Int(Prefix + "bytes_transferred", "bytes_transferred"),
             "t" => Time(arg, written, column),
             "T" when arg is null or "s" => Duration(1),
-            "T" when arg == "ms" => Duration(1e-3),
-            "T" when arg == "us" => Duration(1e-6),
+            "T" when arg == "ms" => Duration(1e3),
+            "T" when arg == "us" => Duration(1e6),
             "u" => Str(AttributeKeys.UserName.Name, "remote_user"),
             "U" => Str(AttributeKeys.UrlPath.Name, "url_path"),
             "v" => Str(AttributeKeys.ServerAddress.Name, "server_name"),

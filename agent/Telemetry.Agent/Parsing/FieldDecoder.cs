@@ -55,7 +55,7 @@ internal sealed class FieldDecoder
                     return field.Directive + " is not a number";
                 }
 
-                builder.AddDouble(field.Key!, amount * field.Scale);
+                builder.AddDouble(field.Key!, amount / field.UnitsPerSecond);
                 return null;
 
             case FieldKind.Query:

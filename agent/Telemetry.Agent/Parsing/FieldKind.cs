@@ -9,7 +9,7 @@ internal enum FieldKind : byte
     /// <summary>A whole number under <see cref="FieldSpec.Key"/>; anything else makes the line malformed.</summary>
     Int,
 
-    /// <summary>A number of units (<see cref="FieldSpec.Scale"/> seconds each) as a double in seconds.</summary>
+    /// <summary>A number of units (1/<see cref="FieldSpec.UnitsPerSecond"/> seconds each) as a double in seconds.</summary>
     Duration,
 
     /// <summary><c>METHOD target PROTOCOL</c>, split into method, path, query and protocol.</summary>

@@ -18,8 +18,11 @@ internal sealed class FieldSpec
 
     public RequestKeys? Request { get; init; }
 
-    /// <summary>Seconds per unit for <see cref="FieldKind.Duration"/>.</summary>
-    public double Scale { get; init; } = 1;
+    /// <summary>
+    /// Units per second for <see cref="FieldKind.Duration"/> (1, 1e3 or 1e6). The value is divided by it, not multiplied by
+    /// its inverse: 1234 / 1e6 is the double nearest 0.001234, while 1234 * 1e-6 is not, and would print as 17 digits.
+    /// </summary>
+    public double UnitsPerSecond { get; init; } = 1;
 
     /// <summary>Nanoseconds per unit for <see cref="FieldKind.EpochTime"/> and <see cref="FieldKind.TimeFraction"/>.</summary>
     public long UnitNanos { get; init; } = CivilTime.NanosPerSecond;

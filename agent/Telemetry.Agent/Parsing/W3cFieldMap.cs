@@ -40,7 +40,7 @@ internal static class W3cFieldMap
             case "sc-bytes": return Int(AttributeKeys.ResponseSize.Name);
             case "cs-bytes": return Int(AttributeKeys.RequestSize.Name);
             case "time-taken":
-                return new FieldSpec(FieldKind.Duration, name) { Key = keys.Take(AttributeKeys.Duration.Name, Prefix + "time_taken"), Scale = 1e-3 };
+                return new FieldSpec(FieldKind.Duration, name) { Key = keys.Take(AttributeKeys.Duration.Name, Prefix + "time_taken"), UnitsPerSecond = 1e3 };
         }
 
         if (name.Length > 4 && name.EndsWith(')') && (name.StartsWith("cs(", StringComparison.OrdinalIgnoreCase) || name.StartsWith("sc(", StringComparison.OrdinalIgnoreCase)))

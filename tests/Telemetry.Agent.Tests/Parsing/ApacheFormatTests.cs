@@ -29,6 +29,23 @@ public class ApacheFormatTests
         Assert.False(sink.Attributes.ContainsKey("apache.remote_logname"), "- is absent");
     }
 
+    [Theory]
+    [InlineData("%D", "1234", "0.001234")]
+    [InlineData("%D", "7", "7E-06")]
+    [InlineData("%D", "999999", "0.999999")]
+    [InlineData("%D", "3000001", "3.000001")]
+    [InlineData("%{ms}T", "15", "0.015")]
+    [InlineData("%{ms}T", "1003", "1.003")]
+    [InlineData("%{us}T", "123457", "0.123457")]
+    public void Sub_second_durations_are_the_decimal_value_not_a_17_digit_neighbour(string directive, string logged, string seconds)
+    {
+        // 1234 * 1e-6 is 0.0012339999999999999; InfluxDB, Grafana and the parse tool would show that.
+        var sink = Parser(directive + " %>s").Record(logged + " 200");
+
+        var duration = sink.Dbl("http.server.request.duration");
+        Assert.Equal(seconds, duration.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Default_format_is_combined_and_common_works_by_name()
     {
