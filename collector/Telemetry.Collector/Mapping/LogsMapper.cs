@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using Telemetry.Collector.Configuration;
 using Telemetry.Collector.Enrichment;
+using Telemetry.Collector.Writing;
 
 namespace Telemetry.Collector.Mapping;
 
@@ -361,18 +362,18 @@ internal sealed class LogsMapper
         }
 
         var encoder = session.Encoder;
-        encoder.Begin("http_requests"u8);
+        encoder.Begin(SchemaNames.HttpRequests);
         WriteResourceTags(request, session, resource);
         if (vhost >= 0)
         {
-            encoder.Tag("vhost"u8, Truncate(attributes[vhost].Value.Bytes(request), session));
+            encoder.Tag(SchemaNames.Vhost, Truncate(attributes[vhost].Value.Bytes(request), session));
         }
 
         var methodValue = method >= 0 ? Truncate(attributes[method].Value.Bytes(request), session) : default;
         var knownMethod = method < 0 || HttpAttributeNames.IsKnownMethod(methodValue);
         if (method >= 0)
         {
-            encoder.Tag("method"u8, knownMethod ? methodValue : "OTHER"u8);
+            encoder.Tag(SchemaNames.Method, knownMethod ? methodValue : "OTHER"u8);
         }
 
         if (status >= 0)
@@ -380,69 +381,69 @@ internal sealed class LogsMapper
             var code = attributes[status].Value.Int;
             Span<byte> digits = stackalloc byte[20];
             Utf8Formatter.TryFormat(code, digits, out var written);
-            encoder.Tag("status"u8, digits[..written]);
-            encoder.Tag("status_class"u8, StatusClassifier.Classify(code));
+            encoder.Tag(SchemaNames.Status, digits[..written]);
+            encoder.Tag(SchemaNames.StatusClass, StatusClassifier.Classify(code));
         }
 
         var userAgentValue = userAgent >= 0 ? Truncate(attributes[userAgent].Value.Bytes(request), session) : default;
         if (userAgent >= 0)
         {
-            encoder.Tag("ua_class"u8, UserAgentClassifier.Classify(userAgentValue));
+            encoder.Tag(SchemaNames.UaClass, UserAgentClassifier.Classify(userAgentValue));
         }
 
         var pathValue = path >= 0 ? Truncate(attributes[path].Value.Bytes(request), session) : default;
         if (path >= 0)
         {
-            encoder.Tag("route"u8, _routes.Template(pathValue, session.RouteScratch));
+            encoder.Tag(SchemaNames.Route, _routes.Template(pathValue, session.RouteScratch));
         }
 
         _staticTags.WriteTo(encoder);
 
         if (path >= 0)
         {
-            encoder.Field("path"u8, pathValue);
+            encoder.Field(SchemaNames.Path, pathValue);
         }
 
         if (query >= 0)
         {
             var q = Truncate(attributes[query].Value.Bytes(request), session);
-            encoder.Field("query"u8, q.StartsWith((byte)'?') ? q[1..] : q);
+            encoder.Field(SchemaNames.Query, q.StartsWith((byte)'?') ? q[1..] : q);
         }
 
         if (client >= 0)
         {
-            encoder.Field("client"u8, Truncate(attributes[client].Value.Bytes(request), session));
+            encoder.Field(SchemaNames.Client, Truncate(attributes[client].Value.Bytes(request), session));
         }
 
         if (userAgent >= 0)
         {
-            encoder.Field("user_agent"u8, userAgentValue);
+            encoder.Field(SchemaNames.UserAgent, userAgentValue);
         }
 
         if (referer >= 0)
         {
-            encoder.Field("referer"u8, Truncate(attributes[referer].Value.Bytes(request), session));
+            encoder.Field(SchemaNames.Referer, Truncate(attributes[referer].Value.Bytes(request), session));
         }
 
         if (status >= 0)
         {
-            encoder.Field("status_code"u8, attributes[status].Value.Int);
+            encoder.Field(SchemaNames.StatusCode, attributes[status].Value.Int);
         }
 
         if (bytes >= 0)
         {
-            encoder.Field("bytes"u8, attributes[bytes].Value.Int);
+            encoder.Field(SchemaNames.Bytes, attributes[bytes].Value.Int);
         }
 
         if (duration >= 0)
         {
             ref readonly var d = ref attributes[duration].Value;
-            encoder.Field("duration"u8, d.Kind == OtlpValueKind.Int ? d.Int : d.Double);
+            encoder.Field(SchemaNames.Duration, d.Kind == OtlpValueKind.Int ? d.Int : d.Double);
         }
 
         if (!knownMethod)
         {
-            encoder.Field("method_original"u8, methodValue);
+            encoder.Field(SchemaNames.MethodOriginal, methodValue);
         }
 
         for (var i = 0; i < attributes.Length; i++)
@@ -464,27 +465,27 @@ internal sealed class LogsMapper
     private string? WriteLog(ReadOnlySpan<byte> request, MappingSession session, in ResourceTags resource, in RecordFields record, ReadOnlySpan<AttributeSlot> attributes, long time)
     {
         var encoder = session.Encoder;
-        encoder.Begin("logs"u8);
+        encoder.Begin(SchemaNames.Logs);
         WriteResourceTags(request, session, resource);
         var (severityStart, severityLength) = record.SeverityText.GetOffsetAndLength(request.Length);
         if (severityLength > 0)
         {
-            encoder.Tag("severity"u8, Truncate(request.Slice(severityStart, severityLength), session));
+            encoder.Tag(SchemaNames.Severity, Truncate(request.Slice(severityStart, severityLength), session));
         }
         else
         {
-            encoder.Tag("severity"u8, SeverityNames.Of(record.Severity));
+            encoder.Tag(SchemaNames.Severity, SeverityNames.Of(record.Severity));
         }
 
         _staticTags.WriteTo(encoder);
 
         if (!record.HasBody || record.Body.Kind is OtlpValueKind.None)
         {
-            encoder.Field("body"u8, ReadOnlySpan<byte>.Empty);
+            encoder.Field(SchemaNames.Body, ReadOnlySpan<byte>.Empty);
         }
         else if (record.Body.Kind == OtlpValueKind.String)
         {
-            encoder.Field("body"u8, Truncate(record.Body.Bytes(request), session));
+            encoder.Field(SchemaNames.Body, Truncate(record.Body.Bytes(request), session));
         }
         else
         {
@@ -496,7 +497,7 @@ internal sealed class LogsMapper
                 return ".body" + Describe(ref sink);
             }
 
-            encoder.Field("body"u8, Truncate(session.Scratch.WrittenSpan, session));
+            encoder.Field(SchemaNames.Body, Truncate(session.Scratch.WrittenSpan, session));
         }
 
         for (var i = 0; i < attributes.Length; i++)
@@ -511,12 +512,12 @@ internal sealed class LogsMapper
             }
         }
 
-        WriteHexField(request, session, "trace_id"u8, record.TraceId);
-        WriteHexField(request, session, "span_id"u8, record.SpanId);
+        WriteHexField(request, session, SchemaNames.TraceId, record.TraceId);
+        WriteHexField(request, session, SchemaNames.SpanId, record.SpanId);
         var (eventStart, eventLength) = record.EventName.GetOffsetAndLength(request.Length);
         if (eventLength > 0)
         {
-            encoder.Field("event_name"u8, Truncate(request.Slice(eventStart, eventLength), session));
+            encoder.Field(SchemaNames.EventName, Truncate(request.Slice(eventStart, eventLength), session));
         }
 
         Finish(session, time, http: false);
@@ -543,7 +544,7 @@ internal sealed class LogsMapper
         }
     }
 
-    private static void WriteHexField(ReadOnlySpan<byte> request, MappingSession session, ReadOnlySpan<byte> key, Range range)
+    private static void WriteHexField(ReadOnlySpan<byte> request, MappingSession session, PlainName key, Range range)
     {
         var (start, length) = range.GetOffsetAndLength(request.Length);
         if (length == 0)
@@ -560,12 +561,12 @@ internal sealed class LogsMapper
     {
         if (resource.HostLength > 0)
         {
-            session.Encoder.Tag("host"u8, Truncate(request.Slice(resource.HostStart, resource.HostLength), session));
+            session.Encoder.Tag(SchemaNames.Host, Truncate(request.Slice(resource.HostStart, resource.HostLength), session));
         }
 
         if (resource.ServiceLength > 0)
         {
-            session.Encoder.Tag("service"u8, Truncate(request.Slice(resource.ServiceStart, resource.ServiceLength), session));
+            session.Encoder.Tag(SchemaNames.Service, Truncate(request.Slice(resource.ServiceStart, resource.ServiceLength), session));
         }
     }
 

@@ -73,10 +73,30 @@ public sealed class PointEncoder : IDisposable
         WriteName(_output, measurement, NameKind.Measurement);
     }
 
+    /// <summary>Starts a point whose measurement name needs no escaping.</summary>
+    public void Begin(PlainName measurement)
+    {
+        if (_pointStart >= 0)
+        {
+            Abandon();
+        }
+
+        _pointStart = _output.Length;
+        _fieldCount = 0;
+        _hasDeferred = false;
+        _deferred.Clear();
+        _output.Write(measurement.Bytes);
+    }
+
     public void Begin(ReadOnlySpan<char> measurement) => WithUtf8(measurement, this, static (self, m) => self.Begin(m));
 
     /// <summary>Adds a tag. Must come before any field. An empty value writes nothing.</summary>
-    public void Tag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Tag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Tag(key, plainKey: false, value);
+
+    /// <summary>Adds a tag whose key needs no escaping.</summary>
+    public void Tag(PlainName key, ReadOnlySpan<byte> value) => Tag(key.Bytes, plainKey: true, value);
+
+    private void Tag(ReadOnlySpan<byte> key, bool plainKey, ReadOnlySpan<byte> value)
     {
         EnsureStarted();
         if (_fieldCount > 0)
@@ -93,7 +113,7 @@ public sealed class PointEncoder : IDisposable
         {
             // Plain ASCII without separators, backslashes or control characters: valid, storable, nothing to escape.
             _output.Write((byte)',');
-            WriteName(_output, key, NameKind.Key);
+            WriteKey(_output, key, plainKey);
             _output.Write((byte)'=');
             _output.Write(value);
             return;
@@ -103,7 +123,7 @@ public sealed class PointEncoder : IDisposable
         {
             // InfluxDB cannot hold this value as a tag: keep it, as a string field.
             _deferred.Write((byte)',');
-            WriteName(_deferred, key, NameKind.Key);
+            WriteKey(_deferred, key, plainKey);
             _deferred.Write(RawSuffix);
             _deferred.Write((byte)'=');
             WriteStringValue(_deferred, value);
@@ -112,7 +132,7 @@ public sealed class PointEncoder : IDisposable
         }
 
         _output.Write((byte)',');
-        WriteName(_output, key, NameKind.Key);
+        WriteKey(_output, key, plainKey);
         _output.Write((byte)'=');
         WriteEscaped(_output, value, NameKind.Key);
     }
@@ -135,11 +155,16 @@ public sealed class PointEncoder : IDisposable
     /// <summary>Adds a string field.</summary>
     public void Field(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        if (!StartField(key))
+        if (StartField(key, plainKey: false))
         {
-            return;
+            WriteStringValue(_output, value);
         }
+    }
 
+    /// <summary>Adds a string field whose key needs no escaping.</summary>
+    public void Field(PlainName key, ReadOnlySpan<byte> value)
+    {
+        StartField(key.Bytes, plainKey: true);
         WriteStringValue(_output, value);
     }
 
@@ -161,11 +186,21 @@ public sealed class PointEncoder : IDisposable
     /// <summary>Adds an integer field (<c>123i</c>).</summary>
     public void Field(ReadOnlySpan<byte> key, long value)
     {
-        if (!StartField(key))
+        if (StartField(key, plainKey: false))
         {
-            return;
+            WriteInteger(value);
         }
+    }
 
+    /// <summary>Adds an integer field whose key needs no escaping.</summary>
+    public void Field(PlainName key, long value)
+    {
+        StartField(key.Bytes, plainKey: true);
+        WriteInteger(value);
+    }
+
+    private void WriteInteger(long value)
+    {
         var span = _output.GetSpan(21);
         Utf8Formatter.TryFormat(value, span, out var written);
         span[written++] = (byte)'i';
@@ -182,11 +217,24 @@ public sealed class PointEncoder : IDisposable
             return false;
         }
 
-        if (!StartField(key))
+        if (!StartField(key, plainKey: false))
         {
             return false;
         }
 
+        _output.Advance(RoundTripDouble.Format(value, _output.GetSpan(RoundTripDouble.MaxLength)));
+        return true;
+    }
+
+    /// <summary>Adds a float field whose key needs no escaping; see <see cref="Field(ReadOnlySpan{byte}, double)"/>.</summary>
+    public bool Field(PlainName key, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return false;
+        }
+
+        StartField(key.Bytes, plainKey: true);
         _output.Advance(RoundTripDouble.Format(value, _output.GetSpan(RoundTripDouble.MaxLength)));
         return true;
     }
@@ -207,7 +255,7 @@ public sealed class PointEncoder : IDisposable
     /// <summary>Adds a boolean field.</summary>
     public void Field(ReadOnlySpan<byte> key, bool value)
     {
-        if (!StartField(key))
+        if (!StartField(key, plainKey: false))
         {
             return;
         }
@@ -272,7 +320,7 @@ public sealed class PointEncoder : IDisposable
     public static bool IsStorableTagValue(ReadOnlySpan<byte> value) =>
         value.IndexOfAny((byte)'\n', (byte)'\r', (byte)0) < 0 && (value.IsEmpty || value[^1] != (byte)'\\');
 
-    private bool StartField(ReadOnlySpan<byte> key)
+    private bool StartField(ReadOnlySpan<byte> key, bool plainKey)
     {
         EnsureStarted();
         if (key.IsEmpty)
@@ -282,9 +330,25 @@ public sealed class PointEncoder : IDisposable
 
         _output.Write(_fieldCount == 0 ? (byte)' ' : (byte)',');
         _fieldCount++;
-        WriteName(_output, key, NameKind.Key);
+        WriteKey(_output, key, plainKey);
         _output.Write((byte)'=');
         return true;
+    }
+
+    /// <summary>True when <paramref name="name"/> is written unchanged in every name position (see <see cref="PlainName"/>).</summary>
+    internal static bool IsPlainName(ReadOnlySpan<byte> name) =>
+        !name.IsEmpty && !name.ContainsAny(NotPlainName) && name[0] != (byte)'#' && !name.SequenceEqual("time"u8);
+
+    private static void WriteKey(LineBuffer output, ReadOnlySpan<byte> key, bool plain)
+    {
+        if (plain)
+        {
+            output.Write(key);
+        }
+        else
+        {
+            WriteName(output, key, NameKind.Key);
+        }
     }
 
     private void EnsureStarted()

@@ -64,7 +64,10 @@ public sealed class TlsTests
         using (var wrongGrpc = RawGrpc.Channel(collector.GrpcAddress, pki.Handler(stranger.ClientWithKey())))
         {
             var e = await Assert.ThrowsAsync<RpcException>(() => RawGrpc.ExportAsync(wrongGrpc, RawGrpc.LogsExport, OtlpSamples.LogsBytes()));
-            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+            // With TLS 1.3 the client may finish its side of the handshake and start the call before the
+            // server's rejection of its certificate arrives; the call then fails while reading the answer
+            // (Internal) rather than while connecting (Unavailable). Either way nothing reached the pipeline.
+            Assert.Contains(e.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         }
 
         Assert.Equal(0, collector.Pipeline.Calls);

@@ -122,4 +122,49 @@ public sealed class PointEncoderTests
 
         Assert.Equal("m k\\\\_=1i 1\n", line);
     }
+
+    [Theory]
+    [InlineData("time")]
+    [InlineData("#m")]
+    [InlineData("a b")]
+    [InlineData("a,b")]
+    [InlineData("a=b")]
+    [InlineData("a\\b")]
+    [InlineData("a\nb")]
+    [InlineData("é")]
+    [InlineData("")]
+    public void A_name_that_needs_escaping_or_renaming_is_not_accepted_as_plain(string name)
+    {
+        Assert.Throws<ArgumentException>(() => new PlainName(name));
+    }
+
+    [Fact]
+    public void Plain_names_are_written_as_the_same_names_given_as_bytes()
+    {
+        var plain = Encode(e =>
+        {
+            e.Begin(new PlainName("http_requests"));
+            e.Tag(new PlainName("host"), "web 01"u8);
+            e.Tag(new PlainName("vhost"), "a\\"u8);
+            e.Field(new PlainName("path"), "/x \"y\""u8);
+            e.Field(new PlainName("bytes"), 12L);
+            Assert.False(e.Field(new PlainName("nan"), double.NaN));
+            e.Field(new PlainName("duration"), 0.25);
+            e.End(7);
+        });
+        var bytes = Encode(e =>
+        {
+            e.Begin("http_requests"u8);
+            e.Tag("host"u8, "web 01"u8);
+            e.Tag("vhost"u8, "a\\"u8);
+            e.Field("path"u8, "/x \"y\""u8);
+            e.Field("bytes"u8, 12L);
+            Assert.False(e.Field("nan"u8, double.NaN));
+            e.Field("duration"u8, 0.25);
+            e.End(7);
+        });
+
+        Assert.Equal("http_requests,host=web\\ 01 path=\"/x \\\"y\\\"\",bytes=12i,duration=0.25,vhost_raw=\"a\\\\\" 7\n", plain);
+        Assert.Equal(bytes, plain);
+    }
 }
