@@ -18,8 +18,13 @@ using Telemetry.TestKit.InfluxDb;
 namespace Telemetry.Benchmarks.Writing;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Telemetry.Benchmarks -- collector-throughput [records] [per_export] [in_flight] [--no-gzip]</c>
-/// (defaults 1,000,000 records, 2048 per Export, 16 in flight)
+/// <c>dotnet run -c Release --project tests/Telemetry.Benchmarks -- collector-throughput [records] [per_export] [in_flight] [--no-gzip]
+/// [--influxd-cpus=LIST --own-cpus=LIST]</c> (defaults 1,000,000 records, 2048 per Export, 16 in flight)
+/// <para>
+/// By default influxd, the senders and the collector share every CPU, so each CPU-second the collector spends is taken
+/// from influxd. With <c>--influxd-cpus=0 --own-cpus=1</c> (taskset lists) influxd runs on its own CPUs, as it does in
+/// a deployment where InfluxDB has its own host, and the ratio says whether the collector can keep it saturated.
+/// </para>
 /// <para>
 /// One private influxd, three measurements of the same points, each into its own fresh database:
 /// </para>
@@ -55,6 +60,8 @@ public static class CollectorThroughputCommand
         var perExport = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2048;
         var inFlight = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 16;
         var gzip = !args.Contains("--no-gzip");
+        var influxdCpus = OptionValue(args, "--influxd-cpus=");
+        var ownCpus = OptionValue(args, "--own-cpus=");
         var writer = new InfluxDbOptions();
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -69,6 +76,15 @@ public static class CollectorThroughputCommand
         var (steadyBodies, _, _) = BuildExports(SteadyWarmUpRecords, perExport, WarmUpTime, gzip);
 
         await using var influx = await InfluxDbServer.StartNewAsync().ConfigureAwait(false);
+        if (influxdCpus is not null)
+        {
+            await PinAsync(influx.ProcessId ?? throw new InvalidOperationException("influxd is not running"), influxdCpus, output).ConfigureAwait(false);
+        }
+
+        if (ownCpus is not null)
+        {
+            await PinAsync(Environment.ProcessId, ownCpus, output).ConfigureAwait(false);
+        }
 
         // The ceiling is measured before AND after the collector, each into a fresh database, and the collector
         // is compared with their mean: on a shared machine the load drifts over minutes, and a single ceiling
@@ -143,6 +159,28 @@ public static class CollectorThroughputCommand
     }
 
     /// <summary>The machine's 1/5/15-minute load average (Linux), to print beside every figure.</summary>
+    private static string? OptionValue(string[] args, string prefix) =>
+        args.FirstOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal)) is { } arg ? arg[prefix.Length..] : null;
+
+    /// <summary>Pins every thread of a process (and so the threads it creates later) to a CPU list with taskset.</summary>
+    private static async Task PinAsync(int pid, string cpus, TextWriter output)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset")
+        {
+            ArgumentList = { "-a", "-cp", cpus, pid.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("taskset did not start");
+        await taskset.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await taskset.WaitForExitAsync().ConfigureAwait(false);
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset -a -cp {cpus} {pid} failed with exit code {taskset.ExitCode}");
+        }
+
+        await output.WriteLineAsync($"pinned process {pid} to CPUs {cpus}").ConfigureAwait(false);
+    }
+
     public static string LoadAverage()
     {
         try

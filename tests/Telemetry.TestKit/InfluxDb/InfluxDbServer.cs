@@ -50,6 +50,9 @@ public sealed class InfluxDbServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running influxd's process id (e.g. to pin it to CPUs with <c>taskset</c>).</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>CPU time influxd has used so far (user + system), e.g. to tell its share of a benchmark's work.</summary>
     public TimeSpan ProcessorTime
     {
