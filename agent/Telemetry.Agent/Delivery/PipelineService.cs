@@ -158,6 +158,8 @@ public sealed class PipelineService : IHostedService, IDisposable
         {
             while (!_deliverCts.IsCancellationRequested)
             {
+                // Nothing to write while nothing moves: no wake-ups on an idle agent.
+                await _checkpoints.WaitForChangeAsync(_deliverCts.Token);
                 await Task.Delay(_options.CheckpointInterval, _time, _deliverCts.Token);
                 SaveCheckpoints();
             }
