@@ -36,13 +36,15 @@ public static class ExportServiceCollectionExtensions
         });
         services.TryAddSingleton<ExportInstruments>();
         services.TryAddSingleton<IExportObserver>(static sp => sp.GetRequiredService<ExportInstruments>());
+        services.TryAddSingleton<OtlpGzipThread>();
         services.TryAddSingleton<ILogExporter>(static sp => new OtlpGrpcLogExporter(
             sp.GetRequiredService<OtlpHttpCallInvoker>(),
             sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
             sp.GetRequiredService<OtlpBearerToken>(),
             sp.GetRequiredService<IExportObserver>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OtlpGrpcLogExporter>>()));
+            sp.GetRequiredService<ILogger<OtlpGrpcLogExporter>>(),
+            sp.GetRequiredService<OtlpGzipThread>()));
 
         services.AddAgentMetrics();
         return services;

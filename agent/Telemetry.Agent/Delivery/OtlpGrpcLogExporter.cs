@@ -23,15 +23,19 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
     private readonly IExportObserver _observer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OtlpGzipThread? _gzip;
 
+    /// <param name="gzip">Where requests are compressed (with <c>collector.gzip</c>); inline when null.</param>
     public OtlpGrpcLogExporter(
         CallInvoker invoker,
         CollectorOptions options,
         OtlpBearerToken token,
         IExportObserver observer,
         TimeProvider time,
-        ILogger<OtlpGrpcLogExporter> logger)
+        ILogger<OtlpGrpcLogExporter> logger,
+        OtlpGzipThread? gzip = null)
     {
+        _gzip = gzip;
         _invoker = invoker;
         _options = options;
         _token = token;
@@ -42,7 +46,9 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
 
     public async Task<ExportAck> ExportAsync(ReadOnlyMemory<byte> request, int recordCount, CancellationToken cancellationToken)
     {
-        using var compressed = _options.Gzip ? OtlpGzip.Compress(request.Span) : null;
+        using var compressed = !_options.Gzip ? null
+            : _gzip is null ? OtlpGzip.Compress(request.Span)
+            : await _gzip.CompressAsync(request, cancellationToken);
         var body = compressed is null ? new OtlpEncodedRequest(request) : new OtlpEncodedRequest(compressed.WrittenMemory, gzip: true);
         var retry = 0; // for the backoff exponent, capped
         var retries = 0L; // for the logs, the true count

@@ -5,6 +5,7 @@ using Telemetry.Collector.Pipeline;
 using Telemetry.IntegrationTests.Agent;
 using Telemetry.IntegrationTests.Tls;
 using Telemetry.TestKit;
+using Xunit.Abstractions;
 
 namespace Telemetry.IntegrationTests.Delivery;
 
@@ -16,7 +17,7 @@ namespace Telemetry.IntegrationTests.Delivery;
 /// collector acknowledged, and after a restart against a working collector every line is stored, each
 /// accepted by the collector exactly once (the acknowledged lines are not sent again, the others are).
 /// </summary>
-public sealed class AgentStopTests
+public sealed class AgentStopTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
@@ -109,11 +110,12 @@ public sealed class AgentStopTests
         Assert.Equal(150, collector.Pipeline.StoredLogRecords);
     }
 
-    private static async Task StopWithinBoundAsync(AgentProcess agent)
+    private async Task StopWithinBoundAsync(AgentProcess agent)
     {
         var started = Stopwatch.GetTimestamp();
         await agent.StopAsync();
         var took = Stopwatch.GetElapsedTime(started);
+        output.WriteLine($"SIGTERM to exit: {took.TotalSeconds:F2} s");
         Assert.True(took < StopBound, $"the agent took {took.TotalSeconds:F1} s to stop after SIGTERM (bound {StopBound.TotalSeconds} s):\n{agent.Output}");
     }
 
