@@ -11,6 +11,7 @@
 # usage: scripts/run-local.sh [--duration SECONDS (default 120; 0 = until Ctrl-C)] [--rate LINES/S (default 1000)]
 #          [--mode http|file] [--dir DIR] [--no-build] [--max-delay hh:mm:ss.fff] [--flush-interval hh:mm:ss.fff]
 #          [--progress SECONDS] [--rss-every SECONDS] [--no-rollups] [--drain-max SECONDS]
+#          [--iql FILE] [--influxd-env FILE]
 # --mode http (default): the load goes through nginx, which writes the log. --mode file: the load generator
 #   appends nginx-format lines to the log itself (for rates beyond what nginx sustains next to everything
 #   else on a small machine); nginx still runs, for the probes only.
@@ -19,9 +20,13 @@
 # --no-rollups: create the database and retention policies but not the continuous queries (they re-read
 #   the last 10 minutes of http_requests every minute: at thousands of lines/s that is InfluxDB's largest cost).
 # --drain-max: after the load, wait at most this long for the pipeline to catch up (default 600).
+# --iql: the InfluxDB provisioning to apply (default packaging/influxdb/telemetry.iql), to compare rollup designs.
+# --influxd-env: influxd settings as INFLUXDB_* environment variables (default packaging/influxdb/influxd.env, the
+#   settings recommended for the shipped deployment); --influxd-env /dev/null runs influxd with its own defaults.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=120 rate=1000 dir="" mode=http build=1 max_delay="" flush_interval="" progress=2 rss_every=0 rollups=1 drain_max=600
+iql=$root/packaging/influxdb/telemetry.iql influxd_env=$root/packaging/influxdb/influxd.env
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -35,6 +40,8 @@ while [ $# -gt 0 ]; do
     --rss-every) rss_every=$2; shift 2 ;;
     --no-rollups) rollups=0; shift ;;
     --drain-max) drain_max=$2; shift 2 ;;
+    --iql) iql=$2; shift 2 ;;
+    --influxd-env) influxd_env=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "run-local.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -42,6 +49,7 @@ done
 case "$mode" in http|file) ;; *) echo "run-local.sh: --mode http|file, got '$mode'" >&2; exit 2 ;; esac
 [[ "$duration" =~ ^[0-9]+$ ]] || { echo "run-local.sh: --duration SECONDS, got '$duration'" >&2; exit 2; }
 [[ "$rate" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "run-local.sh: --rate LINES/S, got '$rate'" >&2; exit 2; }
+for f in "$iql" "$influxd_env"; do [ -r "$f" ] || { echo "run-local.sh: cannot read '$f'" >&2; exit 2; }; done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dir=${dir:-$root/.run/$(date -u +%Y%m%d-%H%M%S)}
@@ -160,9 +168,15 @@ bind-address = "127.0.0.1:$influx_rpc"
 [continuous_queries]
   run-interval = "10s"
 CONF
-start influxd "$logs/influxd.log" /usr/bin/influxd -config "$dir/influxdb/influxdb.conf"
+# The recommended settings (INFLUXDB_* variables override the file, as /etc/default/influxdb does for the
+# packaged service); the paths and ports above stay this run's own.
+influxd_vars=()
+while IFS= read -r line; do
+  case "$line" in INFLUXDB_*=*) influxd_vars+=("$line") ;; esac
+done < "$influxd_env"
+echo "   settings from $influxd_env: ${influxd_vars[*]:-(none)}"
+start influxd "$logs/influxd.log" env "${influxd_vars[@]}" /usr/bin/influxd -config "$dir/influxdb/influxdb.conf"
 wait_for influxd "$logs/influxd.log" "http://127.0.0.1:$influx_http/ping"
-iql=$root/packaging/influxdb/telemetry.iql
 if [ "$rollups" = 0 ]; then
   grep -v '^CREATE CONTINUOUS QUERY' "$iql" > "$dir/influxdb/telemetry-no-rollups.iql"
   iql=$dir/influxdb/telemetry-no-rollups.iql

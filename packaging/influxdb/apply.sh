@@ -5,7 +5,16 @@
 #
 # usage: apply.sh [--url http://127.0.0.1:8086] [--database telemetry] [--username U] [--password P]
 #                 [--password-file F] [--iql telemetry.iql] [--ca-file F]
+#                 [--backfill FROM TO [--chunk MINUTES]]
 # env:   INFLUX_URL, INFLUX_DATABASE, INFLUX_USERNAME, INFLUX_PASSWORD
+#
+# --backfill FROM TO: instead of provisioning, recompute the rollups of every continuous query in the .iql
+#   for FROM <= time < TO (RFC 3339 UTC, e.g. 2026-11-23T10:00:00Z; FROM is rounded down and TO up to a whole
+#   minute, so no minute is rolled up from part of its points). Runs each CQ's own SELECT ... INTO with that
+#   time range, --chunk minutes at a time (default 10) to bound what InfluxDB reads per query. Rewriting a
+#   minute replaces its rollup points (same series and time), so a backfill can be re-run. Use it after
+#   raw points arrived later than the CQs' RESAMPLE FOR window (an agent or collector outage: see
+#   docs/operations.md, "InfluxDB rollups after an outage").
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +24,8 @@ username="${INFLUX_USERNAME:-}"
 password="${INFLUX_PASSWORD:-}"
 iql="$here/telemetry.iql"
 curl_tls=()
+backfill_from="" backfill_to="" chunk_minutes=10
+max_time=30 # seconds per request; a backfill chunk may read millions of points
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +36,10 @@ while [ $# -gt 0 ]; do
     --password-file) password="$(tr -d '\n' < "$2")"; shift 2 ;;
     --iql) iql="$2"; shift 2 ;;
     --ca-file) curl_tls=(--cacert "$2"); shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --backfill) [ $# -ge 3 ] || { echo "apply.sh: --backfill FROM TO" >&2; exit 2; }
+                backfill_from="$2"; backfill_to="$3"; shift 3 ;;
+    --chunk) chunk_minutes="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "apply.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -41,7 +55,7 @@ fi
 
 # query STATEMENT -> prints the JSON answer; exit 1 on HTTP failure.
 query() {
-  curl -sS --max-time 30 "${curl_tls[@]}" "${auth[@]}" -XPOST "$url/query" --data-urlencode "q=$1"
+  curl -sS --max-time "$max_time" "${curl_tls[@]}" "${auth[@]}" -XPOST "$url/query" --data-urlencode "q=$1"
 }
 
 # run STATEMENT [tolerated-error-regex]: fails on any error in the answer that is not tolerated.
@@ -66,19 +80,69 @@ if ! curl -sS --max-time 10 "${curl_tls[@]}" -o /dev/null -w '%{http_code}' "$ur
   exit 1
 fi
 
+# statements FILE: each statement of the .iql on one line, comments dropped, database renamed.
+statements() {
+  local line statement=""
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      --*|\#*|"") continue ;;
+    esac
+    statement="${statement:+$statement }$line"
+    case "$statement" in
+      *\;) ;;
+      *) continue ;;
+    esac
+    statement="${statement%;}"
+    printf '%s\n' "${statement//\"telemetry\"/\"$database\"}"
+    statement=""
+  done < "$1"
+  if [ -n "$statement" ]; then
+    echo "apply.sh: statement without a closing ';' at the end of $1" >&2
+    return 1
+  fi
+}
+
+if [ -n "$backfill_from" ]; then
+  [[ "$chunk_minutes" =~ ^[1-9][0-9]*$ ]] || { echo "apply.sh: --chunk MINUTES (a positive whole number), got '$chunk_minutes'" >&2; exit 2; }
+  epoch() { # RFC 3339 -> seconds; only UTC ('Z') so the minute rounding is the one InfluxDB uses
+    [[ "$1" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z$ ]] \
+      || { echo "apply.sh: --backfill: '$1' is not an RFC 3339 UTC time such as 2026-11-23T10:00:00Z" >&2; return 1; }
+    date -u -d "$1" +%s
+  }
+  from=$(epoch "$backfill_from") || exit 2
+  to=$(epoch "$backfill_to") || exit 2
+  from=$((from / 60 * 60)) to=$(((to + 59) / 60 * 60))
+  [ "$from" -lt "$to" ] || { echo "apply.sh: --backfill: FROM must be before TO" >&2; exit 2; }
+  rfc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+  max_time=900
+  all=$(statements "$iql") || exit 1
+  cqs=0 queries=0
+  while IFS= read -r statement; do
+    case "$statement" in "CREATE CONTINUOUS QUERY "*) ;; *) continue ;; esac
+    name="${statement#CREATE CONTINUOUS QUERY \"}"; name="${name%%\"*}"
+    select="${statement#* BEGIN }"; select="${select% END}"
+    case "$select" in
+      "SELECT "*" GROUP BY time("*) ;;
+      *) echo "apply.sh: --backfill: $name is not 'SELECT ... GROUP BY time(...) ...'" >&2; exit 1 ;;
+    esac
+    case "$select" in *" WHERE "*) echo "apply.sh: --backfill: $name has its own WHERE clause; not supported" >&2; exit 1 ;; esac
+    head="${select%% GROUP BY *}" tail="${select#"$head"}"
+    for ((t = from; t < to; t += chunk_minutes * 60)); do
+      end=$((t + chunk_minutes * 60)); [ "$end" -le "$to" ] || end=$to
+      run "$head WHERE time >= '$(rfc "$t")' AND time < '$(rfc "$end")'$tail" || exit 1
+      queries=$((queries + 1))
+    done
+    cqs=$((cqs + 1))
+  done <<< "$all"
+  [ "$cqs" -gt 0 ] || { echo "apply.sh: --backfill: no continuous query in $iql" >&2; exit 1; }
+  echo "apply.sh: backfilled $cqs continuous queries from $(rfc "$from") to $(rfc "$to") ($queries queries) in database '$database' at $url"
+  exit 0
+fi
+
+all=$(statements "$iql") || exit 1
 applied=0
-statement=""
-while IFS= read -r line || [ -n "$line" ]; do
-  case "$line" in
-    --*|\#*|"") continue ;;
-  esac
-  statement="${statement:+$statement }$line"
-  case "$statement" in
-    *\;) ;;
-    *) continue ;;
-  esac
-  statement="${statement%;}"
-  statement="${statement//\"telemetry\"/\"$database\"}"
+while IFS= read -r statement; do
+  [ -n "$statement" ] || continue
   case "$statement" in
     "CREATE RETENTION POLICY "*)
       status=0
@@ -103,12 +167,6 @@ while IFS= read -r line || [ -n "$line" ]; do
       ;;
   esac
   applied=$((applied + 1))
-  statement=""
-done < "$iql"
-
-if [ -n "$statement" ]; then
-  echo "apply.sh: statement without a closing ';' at the end of $iql" >&2
-  exit 1
-fi
+done <<< "$all"
 
 echo "apply.sh: applied $applied statements to database '$database' at $url"

@@ -3,15 +3,9 @@ using System.Text.Json;
 
 namespace Telemetry.LocalRun;
 
-/// <summary>The few InfluxQL questions the watcher asks: counts of points, optionally grouped by one tag.</summary>
+/// <summary>The InfluxQL questions the watcher asks: counts of points, optionally grouped by one tag, and raw queries.</summary>
 internal sealed class InfluxQueries(HttpClient http, Uri influx, string database)
 {
-    public async Task<long> CountAsync(string? where, CancellationToken ct)
-    {
-        var groups = await CountByAsync(where, groupBy: null, ct).ConfigureAwait(false);
-        return groups.Values.Sum();
-    }
-
     /// <summary>count("status_code") of http_requests matching <paramref name="where"/> (all when null), per value of a tag.</summary>
     public async Task<Dictionary<string, long>> CountByAsync(string? where, string? groupBy, CancellationToken ct)
     {

@@ -32,6 +32,13 @@ var cpuStart = samplers.ToDictionary(s => s.Name, s => { s.Refresh(); return s.C
 // RSS after the first minute and at the end: "memory flat" under sustained load means these stay close.
 var rssAtOneMinute = new Dictionary<string, long>(StringComparer.Ordinal);
 var rssSamples = samplers.ToDictionary(s => s.Name, _ => new List<long>(), StringComparer.Ordinal);
+var cpuSamples = samplers.ToDictionary(s => s.Name, _ => new List<double>(), StringComparer.Ordinal);
+var storedCounter = new StoredPointCounter(influx, TimeProvider.System, start);
+var influxStats = new List<(double At, InfluxServerStats Stats)>();
+if (await InfluxServerStats.ReadAsync(http, options.Influx, CancellationToken.None).ConfigureAwait(false) is { } initialStats)
+{
+    influxStats.Add((0, initialStats));
+}
 var nextRssAt = options.RssEverySeconds;
 
 using var stop = new CancellationTokenSource();
@@ -76,9 +83,9 @@ async Task<(long Written, long Stored)> ReportAsync()
     long stored;
     try
     {
-        stored = await influx.CountAsync(null, skipWait.Token).ConfigureAwait(false);
+        stored = await storedCounter.CountAsync(written, skipWait.Token).ConfigureAwait(false);
     }
-    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
     {
         Console.WriteLine(skipWait.IsCancellationRequested ? "  (count skipped)" : $"  (InfluxDB did not answer the count: {e.Message})");
         stored = lastStored;
@@ -107,10 +114,22 @@ async Task<(long Written, long Stored)> ReportAsync()
         foreach (var s in samplers)
         {
             rssSamples[s.Name].Add(s.RssBytes);
+            cpuSamples[s.Name].Add(s.CpuSeconds - cpuStart[s.Name]);
         }
 
         Console.WriteLine("  memory at " + string.Create(inv, $"{elapsed:F0}s: ")
             + string.Join(", ", samplers.Select(s => string.Create(inv, $"{s.Name} RSS {s.RssBytes / 1048576.0:F1} MB (CPU {s.CpuSeconds - cpuStart[s.Name]:F1} s)"))));
+        if (await InfluxServerStats.ReadAsync(http, options.Influx, skipWait.Token).ConfigureAwait(false) is { } stats)
+        {
+            if (influxStats.Count > 0)
+            {
+                var (at, b) = influxStats[^1];
+                Console.WriteLine(string.Create(inv,
+                    $"  influxd in the last {elapsed - at:F0} s: {stats.WriteRequests - b.WriteRequests:N0} writes ({stats.WriteTimeouts - b.WriteTimeouts} timed out, {stats.PointsWrittenFailed - b.PointsWrittenFailed:N0} points refused, {stats.ServerErrors - b.ServerErrors} HTTP 5xx), {stats.Queries - b.Queries:N0} queries ({stats.QuerySeconds - b.QuerySeconds:F1} s), continuous queries {stats.ContinuousQueriesOk - b.ContinuousQueriesOk} ok / {stats.ContinuousQueriesFailed - b.ContinuousQueriesFailed} failed, {stats.CacheSnapshots - b.CacheSnapshots} cache snapshots ({stats.CacheSnapshotSeconds - b.CacheSnapshotSeconds:F1} s), {stats.Compactions - b.Compactions} compactions ({stats.CompactionSeconds - b.CompactionSeconds:F1} s), cache {stats.CacheBytes / 1048576.0:F0} MB"));
+            }
+
+            influxStats.Add((elapsed, stats));
+        }
     }
 
     died ??= samplers.FirstOrDefault(s => !s.Alive) is { } gone ? $"{gone.Name} (pid {gone.Pid})" : null;
@@ -343,7 +362,41 @@ void WriteSummary(string path)
             }
 
             json.WriteEndArray();
+            json.WriteStartArray($"{s.Name}_cpu_samples_seconds");
+            foreach (var v in cpuSamples[s.Name])
+            {
+                json.WriteNumberValue(Math.Round(v, 2));
+            }
+
+            json.WriteEndArray();
         }
+    }
+
+    if (influxStats.Count > 0)
+    {
+        // Counters since influxd started, at the start and at each --rss-every sample.
+        json.WriteStartArray("influxd_stats");
+        foreach (var (at, st) in influxStats)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("at_seconds", Math.Round(at, 1));
+            json.WriteNumber("write_requests", st.WriteRequests);
+            json.WriteNumber("write_timeouts", st.WriteTimeouts);
+            json.WriteNumber("points_write_failed", st.PointsWrittenFailed);
+            json.WriteNumber("http_server_errors", st.ServerErrors);
+            json.WriteNumber("queries", st.Queries);
+            json.WriteNumber("query_seconds", Math.Round(st.QuerySeconds, 2));
+            json.WriteNumber("continuous_queries_ok", st.ContinuousQueriesOk);
+            json.WriteNumber("continuous_queries_failed", st.ContinuousQueriesFailed);
+            json.WriteNumber("cache_snapshots", st.CacheSnapshots);
+            json.WriteNumber("cache_snapshot_seconds", Math.Round(st.CacheSnapshotSeconds, 2));
+            json.WriteNumber("compactions", st.Compactions);
+            json.WriteNumber("compaction_seconds", Math.Round(st.CompactionSeconds, 2));
+            json.WriteNumber("cache_bytes", st.CacheBytes);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     json.WriteEndObject();

@@ -3,14 +3,14 @@
 //   influx bucket create --name telemetry --retention 7d           (raw; the collector writes here)
 //   influx bucket create --name telemetry_rollup_90d --retention 90d
 // then create each task below with `influx task create --file <one task>.flux` (split at the lines
-// starting with "// ---- task"). Each runs every minute over the last 10 minutes, so late points are
+// starting with "// ---- task"). Each runs every minute over the last 2 minutes, so points up to a minute late are
 // counted, and writes 1-minute aggregates with the same tag sets as the v1 continuous queries.
 
 // ---- task: http_requests_1m
 option task = {name: "telemetry_http_requests_1m", every: 1m, offset: 10s}
 
 base = from(bucket: "telemetry")
-    |> range(start: -10m)
+    |> range(start: -2m)
     |> filter(fn: (r) => r._measurement == "http_requests")
 
 keys = ["host", "service", "vhost", "status_class", "status", "method"]
@@ -50,7 +50,7 @@ base
 option task = {name: "telemetry_host_metrics_1m", every: 1m, offset: 10s}
 
 from(bucket: "telemetry")
-    |> range(start: -10m)
+    |> range(start: -2m)
     |> filter(fn: (r) => r._field == "value")
     |> filter(fn: (r) => r._measurement =~ /^system\.(cpu\.utilization|memory\.(usage|utilization)|cpu\.load_average\..*|filesystem\.(usage|utilization)|paging\.usage|process\.count)$/)
     |> aggregateWindow(every: 1m, fn: mean, createEmpty: false)
@@ -60,7 +60,7 @@ from(bucket: "telemetry")
 option task = {name: "telemetry_host_counters_1m", every: 1m, offset: 10s}
 
 from(bucket: "telemetry")
-    |> range(start: -10m)
+    |> range(start: -2m)
     |> filter(fn: (r) => r._field == "value")
     |> filter(fn: (r) => r._measurement =~ /^(system\.(cpu\.time|disk\.(io|operations)|network\.(io|packets|errors|dropped))|telemetry\.(agent\.lines\..*|collector\.(records\..*|points\.written)))$/)
     |> aggregateWindow(every: 1m, fn: sum, createEmpty: false)

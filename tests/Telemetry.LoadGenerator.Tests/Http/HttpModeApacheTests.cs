@@ -4,6 +4,7 @@ using Telemetry.LoadGenerator.Formats;
 using Telemetry.LoadGenerator.Http;
 using Telemetry.LoadGenerator.Pacing;
 using Telemetry.LoadGenerator.Traffic;
+using Telemetry.TestKit.WebServers;
 
 namespace Telemetry.LoadGenerator.Tests.Http;
 
@@ -17,10 +18,11 @@ public class HttpModeApacheTests
     [Fact]
     public async Task Apache_logs_exactly_the_requests_and_status_classes_the_summary_reports()
     {
-        await using var apache = await PrivateApache.StartAsync();
+        using var apache = await ApacheServer.StartAsync(
+            ApacheLineFormatter.Timed.Replace("\"", "\\\"", StringComparison.Ordinal), extraConfig: ServerConfigRules.ApacheRewrites());
         var options = new HttpRunOptions
         {
-            Url = apache.Url,
+            Url = new Uri($"http://127.0.0.1:{apache.Port}/"),
             Traffic = new TrafficOptions { Seed = 22, RunId = "ap", Rate3xx = 0.1, Rate4xx = 0.15, Rate5xx = 0.1 },
             Schedule = new RateSchedule { Rate = 1_000 },
             Count = 1_500,
@@ -35,7 +37,7 @@ public class HttpModeApacheTests
         for (var i = 0; i < 50 && lines.Length < 1_500; i++)
         {
             await Task.Delay(100);
-            lines = await File.ReadAllLinesAsync(apache.AccessLog);
+            lines = await File.ReadAllLinesAsync(apache.AccessLogPath);
         }
 
         Assert.Equal(1_500, lines.Length);

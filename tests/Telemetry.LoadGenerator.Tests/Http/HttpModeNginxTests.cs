@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Telemetry.LoadGenerator.Formats;
 using Telemetry.LoadGenerator.Http;
 using Telemetry.LoadGenerator.Pacing;
 using Telemetry.LoadGenerator.Traffic;
+using Telemetry.TestKit.WebServers;
 
 namespace Telemetry.LoadGenerator.Tests.Http;
 
@@ -15,10 +17,10 @@ public class HttpModeNginxTests
     [Fact]
     public async Task Nginx_logs_exactly_the_requests_and_status_classes_the_summary_reports()
     {
-        await using var nginx = await PrivateNginx.StartAsync();
+        using var nginx = await NginxServer.StartAsync(NginxLineFormatter.Timed, serverConfig: ServerConfigRules.NginxLocations());
         var options = new HttpRunOptions
         {
-            Url = nginx.Url,
+            Url = new Uri($"http://127.0.0.1:{nginx.Port}/"),
             Traffic = new TrafficOptions { Seed = 21, RunId = "http", Rate3xx = 0.1, Rate4xx = 0.15, Rate5xx = 0.1 },
             Schedule = new RateSchedule { Rate = 2_000 },
             Count = 3_000,
@@ -31,7 +33,7 @@ public class HttpModeNginxTests
         Assert.Equal(3_000, summary.Total);
 
         // nginx writes each line when the request finishes, which is before the client sees the answer.
-        var lines = await File.ReadAllLinesAsync(nginx.AccessLog);
+        var lines = await File.ReadAllLinesAsync(nginx.AccessLogPath);
         Assert.Equal(3_000, lines.Length);
         var perClass = new Dictionary<string, long>();
         var perHost = new Dictionary<string, long>();

@@ -10,7 +10,7 @@ namespace Telemetry.LoadGenerator.Formats;
 /// %m %U %q %H %f %P %k %X %L %R %{Header}i %{Header}o %{VAR}e %{VAR}n %{c}a %%</c>, with the
 /// <c>&lt;</c>/<c>&gt;</c> and status-condition modifiers accepted and ignored.
 /// </summary>
-public sealed class ApacheLineFormatter : ILineFormatter
+public sealed class ApacheLineFormatter(string logFormat) : TemplateLineFormatter(logFormat, Compile(logFormat))
 {
     public const string Common = "%h %l %u %t \"%r\" %>s %b";
     public const string Combined = "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"";
@@ -19,17 +19,7 @@ public sealed class ApacheLineFormatter : ILineFormatter
     /// <summary>combined plus virtual host, duration in microseconds and the request id header.</summary>
     public const string Timed = "%V %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %D \"%{X-Request-Id}i\"";
 
-    private readonly List<Func<GeneratedRequest, string>> _steps = [];
-
-    public ApacheLineFormatter(string logFormat)
-    {
-        LogFormat = logFormat;
-        Compile(logFormat);
-    }
-
-    public string Server => "apache";
-
-    public string LogFormat { get; }
+    public override string Server => "apache";
 
     public static string Preset(string name) => name switch
     {
@@ -40,29 +30,16 @@ public sealed class ApacheLineFormatter : ILineFormatter
         _ => throw new LogFormatTextException($"--preset: unknown Apache preset '{name}' (common, combined, vhost_combined, timed)"),
     };
 
-    public string FileHeader(DateTimeOffset now) => string.Empty;
-
-    public string Format(GeneratedRequest request)
+    private static LineTemplate Compile(string format)
     {
-        var sb = new StringBuilder(256);
-        foreach (var step in _steps)
-        {
-            sb.Append(step(request));
-        }
-
-        return sb.ToString();
-    }
-
-    private void Compile(string format)
-    {
-        var literal = new StringBuilder();
+        var template = new LineTemplate();
         var i = 0;
         while (i < format.Length)
         {
             var c = format[i];
             if (c != '%')
             {
-                literal.Append(c);
+                template.AddLiteral(c);
                 i++;
                 continue;
             }
@@ -76,7 +53,7 @@ public sealed class ApacheLineFormatter : ILineFormatter
 
             if (format[i] == '%')
             {
-                literal.Append('%');
+                template.AddLiteral('%');
                 i++;
                 continue;
             }
@@ -107,21 +84,10 @@ public sealed class ApacheLineFormatter : ILineFormatter
 
             var directive = format[i];
             i++;
-            if (literal.Length > 0)
-            {
-                var text = literal.ToString();
-                _steps.Add(_ => text);
-                literal.Clear();
-            }
-
-            _steps.Add(Directive(directive, argument, column));
+            template.AddValue(Directive(directive, argument, column));
         }
 
-        if (literal.Length > 0)
-        {
-            var text = literal.ToString();
-            _steps.Add(_ => text);
-        }
+        return template.Complete();
     }
 
     private static Func<GeneratedRequest, string> Directive(char directive, string? argument, int column) => directive switch

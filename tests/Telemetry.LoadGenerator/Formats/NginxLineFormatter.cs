@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Telemetry.LoadGenerator.Traffic;
 
 namespace Telemetry.LoadGenerator.Formats;
@@ -11,24 +10,14 @@ namespace Telemetry.LoadGenerator.Formats;
 /// $server_port $request_method $request_uri $uri $args $query_string $server_protocol $scheme
 /// $http_*</c> ...), both as <c>$name</c> and <c>${name}</c>.
 /// </summary>
-public sealed class NginxLineFormatter : ILineFormatter
+public sealed class NginxLineFormatter(string logFormat) : TemplateLineFormatter(logFormat, Compile(logFormat))
 {
     public const string Combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
 
     /// <summary>combined plus request time, request id and virtual host.</summary>
     public const string Timed = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time $request_id $host";
 
-    private readonly List<Func<GeneratedRequest, string>> _steps = [];
-
-    public NginxLineFormatter(string logFormat)
-    {
-        LogFormat = logFormat;
-        Compile(logFormat);
-    }
-
-    public string Server => "nginx";
-
-    public string LogFormat { get; }
+    public override string Server => "nginx";
 
     public static string Preset(string name) => name switch
     {
@@ -37,28 +26,15 @@ public sealed class NginxLineFormatter : ILineFormatter
         _ => throw new LogFormatTextException($"--preset: unknown nginx preset '{name}' (combined, timed)"),
     };
 
-    public string FileHeader(DateTimeOffset now) => string.Empty;
-
-    public string Format(GeneratedRequest request)
+    private static LineTemplate Compile(string format)
     {
-        var sb = new StringBuilder(256);
-        foreach (var step in _steps)
-        {
-            sb.Append(step(request));
-        }
-
-        return sb.ToString();
-    }
-
-    private void Compile(string format)
-    {
-        var literal = new StringBuilder();
+        var template = new LineTemplate();
         var i = 0;
         while (i < format.Length)
         {
             if (format[i] != '$')
             {
-                literal.Append(format[i]);
+                template.AddLiteral(format[i]);
                 i++;
                 continue;
             }
@@ -93,21 +69,10 @@ public sealed class NginxLineFormatter : ILineFormatter
                 throw new LogFormatTextException($"log_format: '$' without a variable name at column {column}");
             }
 
-            if (literal.Length > 0)
-            {
-                var text = literal.ToString();
-                _steps.Add(_ => text);
-                literal.Clear();
-            }
-
-            _steps.Add(Variable(name, column));
+            template.AddValue(Variable(name, column));
         }
 
-        if (literal.Length > 0)
-        {
-            var text = literal.ToString();
-            _steps.Add(_ => text);
-        }
+        return template.Complete();
     }
 
     private static Func<GeneratedRequest, string> Variable(string name, int column) => name switch

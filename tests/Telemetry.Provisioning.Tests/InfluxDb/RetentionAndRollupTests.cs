@@ -9,8 +9,10 @@ namespace Telemetry.Provisioning.Tests.InfluxDb;
 /// <summary>
 /// packaging/influxdb/apply.sh against a real influxd: retention policies, continuous queries, and the
 /// rollups the continuous queries write. The rollup test runs the real CQ definitions inside influxd; only
-/// their schedule is shortened (RESAMPLE EVERY 1m -> EVERY 1s, same GROUP BY time(1m) and FOR 10m) so the
-/// test need not wait for a minute boundary.
+/// their schedule is shortened (RESAMPLE EVERY 1m FOR 2m -> EVERY 1s FOR 3m: the same two complete minutes, same
+/// GROUP BY time(1m)) so the
+/// test need not wait for a minute boundary. The backfill tests run apply.sh --backfill, which recomputes
+/// rollups for a past range with the same SELECT ... INTO as the continuous queries.
 /// </summary>
 public partial class RetentionAndRollupTests
 {
@@ -122,15 +124,23 @@ public partial class RetentionAndRollupTests
         using var dir = new TempDirectory("provisioning-iql");
         var fastIql = dir.Combine("fast.iql");
         var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"));
-        Assert.Contains("RESAMPLE EVERY 1m FOR 10m", text, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(fastIql, text.Replace("RESAMPLE EVERY 1m FOR 10m", "RESAMPLE EVERY 1s FOR 10m", StringComparison.Ordinal));
+        Assert.Contains(ShippedSchedule, text, StringComparison.Ordinal);
+        // A run covers [start of (run time + EVERY - FOR), run time): EVERY 1m FOR 2m covers the two minutes before
+        // the run; EVERY 1s needs FOR 3m for those same two minutes.
+        await File.WriteAllTextAsync(fastIql, text.Replace(ShippedSchedule, "RESAMPLE EVERY 1s FOR 3m", StringComparison.Ordinal));
         var applied = await ApplyAsync(influx, "--iql", fastIql);
         Assert.True(applied.Code == 0, applied.Err);
 
-        // Two complete minutes in the past: web-1 in the first, web-2 in the second.
+        // The two complete minutes before this one (what FOR 2m covers): web-1 in the first, web-2 in the second.
+        // Written early in a minute, so the continuous queries run (every second) before the window moves on.
+        if (DateTimeOffset.UtcNow.Second > 40)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second));
+        }
+
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
-        var minute1 = now.AddMinutes(-4);
-        var minute2 = now.AddMinutes(-3);
+        var minute1 = now.AddMinutes(-2);
+        var minute2 = now.AddMinutes(-1);
         var lines = new StringBuilder();
         var expected = new Dictionary<(string Host, string Class), long>();
         var expectedBytes = new Dictionary<string, long>();
@@ -194,6 +204,73 @@ public partial class RetentionAndRollupTests
         Assert.Equal(6000, net.Values["value"].GetDouble(), 6);
     }
 
+    [Fact]
+    public async Task Every_continuous_query_recomputes_the_last_two_minutes_each_minute()
+    {
+        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"));
+        var statements = text.Split('\n').Where(l => l.StartsWith("CREATE CONTINUOUS QUERY", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(statements);
+        Assert.All(statements, s => Assert.Contains(" " + ShippedSchedule + " BEGIN ", s, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backfill_rolls_up_whole_minutes_of_a_past_range_and_a_second_run_changes_nothing()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        var applied = await ApplyAsync(influx);
+        Assert.True(applied.Code == 0, applied.Err);
+
+        // Three hours ago: far outside the continuous queries' window, as after an outage of the pipeline.
+        var a = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60) - (3 * 3600));
+        var lines = new StringBuilder();
+        void Add(DateTimeOffset minute, int status, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                lines.Append(CultureInfo.InvariantCulture, $"http_requests,host=web-1,service=nginx,vhost=www.example.test,method=GET,status={status},status_class={status / 100}xx,route=/x status_code={status}i,bytes=10i,duration=0.5 {PrivateInfluxd.Ns(minute.AddSeconds(i % 60).AddMilliseconds(i))}\n");
+            }
+        }
+
+        Add(a, 200, 30);                 // minute A: whole, though FROM is 20 s into it
+        Add(a.AddMinutes(1), 503, 10);   // minute B: TO is 30 s into it, so it is rolled up whole too
+        Add(a.AddMinutes(2), 200, 5);    // minute C: after the range
+        Add(a.AddMinutes(-1), 200, 7);   // the minute before: before the range
+        lines.Append(CultureInfo.InvariantCulture, $"system.cpu.utilization,host=web-1,cpu.mode=user value=0.2 {PrivateInfluxd.Ns(a)}\n");
+        lines.Append(CultureInfo.InvariantCulture, $"system.cpu.utilization,host=web-1,cpu.mode=user value=0.4 {PrivateInfluxd.Ns(a.AddSeconds(30))}\n");
+        await influx.WriteAsync("telemetry", lines.ToString());
+
+        var from = a.AddSeconds(20).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var to = a.AddMinutes(1).AddSeconds(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        for (var run = 0; run < 2; run++)
+        {
+            var backfill = await ApplyAsync(influx, "--backfill", from, to, "--chunk", "1");
+            Assert.True(backfill.Code == 0, backfill.Err);
+            Assert.Contains("backfilled", backfill.Out, StringComparison.Ordinal);
+
+            var requests = await influx.RowsAsync("SELECT \"requests\", \"duration_sum\" FROM \"rollup_90d\".\"http_requests_1m\"", "telemetry");
+            Assert.Equal(
+                [(a.ToUnixTimeSeconds(), 30L, 15.0), (a.AddMinutes(1).ToUnixTimeSeconds(), 10L, 5.0)],
+                requests.Select(r => (r.Values["time"].GetInt64() / 1_000_000_000, r.Values["requests"].GetInt64(), Math.Round(r.Values["duration_sum"].GetDouble(), 6))).Order().ToList());
+            var routes = await influx.RowsAsync("SELECT sum(\"requests\") AS \"requests\" FROM \"rollup_90d\".\"http_routes_1m\" GROUP BY \"route\"", "telemetry");
+            Assert.Equal(("/x", 40L), (Assert.Single(routes).Tags["route"], routes[0].Values["requests"].GetInt64()));
+            var cpu = await influx.RowsAsync("SELECT \"value\" FROM \"rollup_90d\".\"system.cpu.utilization\" GROUP BY \"cpu.mode\"", "telemetry");
+            Assert.Equal(0.3, Assert.Single(cpu).Values["value"].GetDouble(), 6);
+            Assert.Equal("user", cpu[0].Tags["cpu.mode"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("yesterday", "2026-11-23T10:00:00Z", "not an RFC 3339 UTC time")]
+    [InlineData("2026-11-23T10:00:00+01:00", "2026-11-23T11:00:00Z", "not an RFC 3339 UTC time")]
+    [InlineData("2026-11-23T11:00:00Z", "2026-11-23T10:00:00Z", "FROM must be before TO")]
+    public async Task Backfill_refuses_a_range_it_cannot_read_before_touching_InfluxDB(string from, string to, string message)
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        var (code, _, err) = await ApplyAsync(influx, "--backfill", from, to);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
     private static async Task<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> WaitForAsync(PrivateInfluxd influx, string query)
     {
         for (var attempt = 0; attempt < 100; attempt++)
@@ -209,6 +286,8 @@ public partial class RetentionAndRollupTests
 
         throw new TimeoutException("no rollup for: " + query);
     }
+
+    private const string ShippedSchedule = "RESAMPLE EVERY 1m FOR 2m";
 
     [GeneratedRegex("CREATE CONTINUOUS QUERY \"([a-z0-9_]+)\"")]
     private static partial Regex CqName();

@@ -12,21 +12,25 @@ public sealed class ApacheServer : WebServerProcess
     public const string DefaultBinary = "/usr/sbin/apache2";
     private const string Modules = "/usr/lib/apache2/modules";
 
-    private ApacheServer(string logFormat, bool ipv6, string binary)
+    private ApacheServer(string logFormat, bool ipv6, string binary, string extraConfig)
         : base(binary, ipv6)
     {
         LogFormat = logFormat;
+        ExtraConfig = extraConfig;
     }
 
     /// <summary>The format as written in apache2.conf (inner quotes escaped: <c>\"%r\"</c>).</summary>
     public string LogFormat { get; }
 
+    /// <summary>Directives appended to the configuration (e.g. <c>LoadModule</c> and rewrite rules), or empty.</summary>
+    public string ExtraConfig { get; }
+
     /// <summary>The configuration line that declares the format, as a user would paste it.</summary>
     public string LogFormatDirective => "LogFormat \"" + LogFormat + "\" custom";
 
-    public static async Task<ApacheServer> StartAsync(string logFormat, bool ipv6 = false, string binary = DefaultBinary)
+    public static async Task<ApacheServer> StartAsync(string logFormat, bool ipv6 = false, string binary = DefaultBinary, string extraConfig = "")
     {
-        var server = new ApacheServer(logFormat, ipv6, binary);
+        var server = new ApacheServer(logFormat, ipv6, binary, extraConfig);
         try
         {
             var conf = server.Directory.Combine("apache2.conf");
@@ -70,6 +74,7 @@ public sealed class ApacheServer : WebServerProcess
             <Directory />
               Require all granted
             </Directory>
+            {ExtraConfig}
 
             """;
     }

@@ -11,11 +11,12 @@ public sealed class NginxServer : WebServerProcess
 {
     public const string DefaultBinary = "/usr/sbin/nginx";
 
-    private NginxServer(string logFormat, string escape, bool ipv6, string binary)
+    private NginxServer(string logFormat, string escape, bool ipv6, string binary, string serverConfig)
         : base(binary, ipv6)
     {
         LogFormat = logFormat;
         Escape = escape;
+        ServerConfig = serverConfig;
     }
 
     /// <summary>The <c>log_format</c> string (what goes inside the quotes).</summary>
@@ -24,13 +25,16 @@ public sealed class NginxServer : WebServerProcess
     /// <summary><c>default</c>, <c>json</c> or <c>none</c>.</summary>
     public string Escape { get; }
 
+    /// <summary>Directives added to the <c>server</c> block (e.g. <c>location</c> rules), or empty.</summary>
+    public string ServerConfig { get; }
+
     /// <summary>The <c>log_format</c> directive as it stands in nginx.conf, as a user would paste it.</summary>
     public string LogFormatDirective =>
         "log_format custom escape=" + Escape + " '" + LogFormat.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "';";
 
-    public static async Task<NginxServer> StartAsync(string logFormat, string escape = "default", bool ipv6 = false, string binary = DefaultBinary)
+    public static async Task<NginxServer> StartAsync(string logFormat, string escape = "default", bool ipv6 = false, string binary = DefaultBinary, string serverConfig = "")
     {
-        var server = new NginxServer(logFormat, escape, ipv6, binary);
+        var server = new NginxServer(logFormat, escape, ipv6, binary, serverConfig);
         try
         {
             var conf = server.Directory.Combine("nginx.conf");
@@ -71,6 +75,7 @@ public sealed class NginxServer : WebServerProcess
                 root {{DocumentRoot}};
                 keepalive_timeout 0;
                 client_header_timeout 5s;
+                {{ServerConfig}}
               }
             }
 
