@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Telemetry.Agent.Parsing;
 
 /// <summary>
@@ -36,8 +34,8 @@ internal static class ApacheFormatCompiler
     {
         var s = format.Text;
         var keys = new KeyAllocator();
-        var steps = new List<TemplateStep>();
-        var literal = new StringBuilder();
+        var steps = new TemplateStepList();
+        var literal = steps.Literal;
         var i = 0;
         while (i < s.Length)
         {
@@ -117,26 +115,10 @@ internal static class ApacheFormatCompiler
             i++;
             var written = s[start..i];
             var field = Directive(letter, arg, final, written, keys, format.Column(start)) ?? throw Unknown(written, format.Column(start));
-            if (literal.Length > 0)
-            {
-                steps.Add(TemplateStep.ForLiteral(Encoding.UTF8.GetBytes(literal.ToString())));
-                literal.Clear();
-            }
-
-            steps.Add(TemplateStep.ForField(field));
+            steps.AddField(field);
         }
 
-        if (literal.Length > 0)
-        {
-            steps.Add(TemplateStep.ForLiteral(Encoding.UTF8.GetBytes(literal.ToString())));
-        }
-
-        if (steps.Count == 0)
-        {
-            throw new LogFormatException("the Apache format is empty");
-        }
-
-        return steps;
+        return steps.Finish("Apache");
     }
 
     private static LogFormatException Unknown(string written, int column) =>

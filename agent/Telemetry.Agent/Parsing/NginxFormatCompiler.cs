@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Telemetry.Agent.Parsing;
 
 /// <summary>
@@ -59,8 +57,8 @@ internal static class NginxFormatCompiler
     {
         var s = format.Text;
         var keys = new KeyAllocator();
-        var steps = new List<TemplateStep>();
-        var literal = new StringBuilder();
+        var steps = new TemplateStepList();
+        var literal = steps.Literal;
         var i = 0;
         while (i < s.Length)
         {
@@ -106,26 +104,10 @@ internal static class NginxFormatCompiler
             var field = Variable(name, written, keys, escape)
                 ?? throw new LogFormatException(
                     "unknown nginx variable " + written + " at column " + format.Column(start), written, format.Column(start));
-            if (literal.Length > 0)
-            {
-                steps.Add(TemplateStep.ForLiteral(Encoding.UTF8.GetBytes(literal.ToString())));
-                literal.Clear();
-            }
-
-            steps.Add(TemplateStep.ForField(field));
+            steps.AddField(field);
         }
 
-        if (literal.Length > 0)
-        {
-            steps.Add(TemplateStep.ForLiteral(Encoding.UTF8.GetBytes(literal.ToString())));
-        }
-
-        if (steps.Count == 0)
-        {
-            throw new LogFormatException("the nginx format is empty");
-        }
-
-        return steps;
+        return steps.Finish("nginx");
     }
 
     private static FieldSpec? Variable(string name, string written, KeyAllocator keys, EscapeMode escape)
