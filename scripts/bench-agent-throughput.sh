@@ -14,10 +14,11 @@
 #                                          [--agent DIR (an already published agent: skips the publish)]
 #                                          [--no-build (use the sink and generator already built in Release)]
 #                                          [--max-bytes N (batch.max_bytes; default: the agent's)]
+#                                          [--max-in-flight N (batch.max_in_flight; default: the agent's)]
 # The generated log is cached in ${BENCH_CACHE:-/tmp/bench-agent-throughput-cache} and reused by later runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-lines=3000000 gzip=true agent_cpu=1 sink_cpu=0 keep=0 agent_dir= build=1 max_bytes=
+lines=3000000 gzip=true agent_cpu=1 sink_cpu=0 keep=0 agent_dir= build=1 max_bytes= max_in_flight=
 while [ $# -gt 0 ]; do
   case "$1" in
     --lines) lines=$2; shift 2 ;;
@@ -28,7 +29,8 @@ while [ $# -gt 0 ]; do
     --agent) agent_dir=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --max-bytes) max_bytes=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --max-in-flight) max_in_flight=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench-agent-throughput.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -103,7 +105,11 @@ sources:
 host_metrics:
   enabled: false
 CONF
-[ -z "$max_bytes" ] || printf 'batch:\n  max_bytes: %s\n' "$max_bytes" >>"$dir/agent.yaml"
+if [ -n "$max_bytes$max_in_flight" ]; then
+  echo "batch:" >>"$dir/agent.yaml"
+  [ -z "$max_bytes" ] || echo "  max_bytes: $max_bytes" >>"$dir/agent.yaml"
+  [ -z "$max_in_flight" ] || echo "  max_in_flight: $max_in_flight" >>"$dir/agent.yaml"
+fi
 
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }   # utime + stime (fields 14, 15)
 hz=$(getconf CLK_TCK)

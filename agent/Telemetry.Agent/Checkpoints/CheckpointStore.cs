@@ -8,7 +8,8 @@ namespace Telemetry.Agent.Checkpoints;
 /// The agent's checkpoints: one JSON file (<c>checkpoints.json</c>) in <c>state_dir</c>, keyed by file
 /// identity. Written atomically: a temp file is written and fsynced, renamed over the old one, and the
 /// directory is fsynced, so a crash leaves either the old or the new file, never a torn one. Entries of
-/// files not seen for <c>forget_after</c> are pruned on save. Thread-safe.
+/// files not seen for <c>forget_after</c> are pruned on save. Thread-safe. The writer waits in
+/// <see cref="WaitForChangeAsync"/>, so an idle agent does not wake up to find nothing to write.
 /// </summary>
 public sealed class CheckpointStore
 {
@@ -21,6 +22,7 @@ public sealed class CheckpointStore
     private readonly TimeProvider _time;
     private readonly TimeSpan _forgetAfter;
     private readonly ILogger _logger;
+    private TaskCompletionSource? _waiter;
     private bool _dirty;
 
     public CheckpointStore(string directory, TimeProvider time, TimeSpan forgetAfter, ILogger<CheckpointStore> logger)
@@ -104,7 +106,7 @@ public sealed class CheckpointStore
             }
 
             _entries[checkpoint.Identity] = checkpoint;
-            _dirty = true;
+            MarkDirty();
         }
     }
 
@@ -112,7 +114,40 @@ public sealed class CheckpointStore
     {
         lock (_lock)
         {
-            _dirty |= _entries.Remove(identity);
+            if (_entries.Remove(identity))
+            {
+                MarkDirty();
+            }
+        }
+    }
+
+    /// <summary>Completes once there is something to write (a checkpoint moved or was removed since the last
+    /// <see cref="Save"/>, or a save failed), at once when there already is.</summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_dirty)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _waiter.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Under <see cref="_lock"/>: the first change after a save wakes the writer.</summary>
+    private void MarkDirty()
+    {
+        if (!_dirty)
+        {
+            _dirty = true;
+            if (_waiter is { } waiter)
+            {
+                _waiter = null;
+                waiter.TrySetResult();
+            }
         }
     }
 
@@ -172,7 +207,7 @@ public sealed class CheckpointStore
         {
             lock (_lock)
             {
-                _dirty = true;
+                MarkDirty();
             }
 
             throw;

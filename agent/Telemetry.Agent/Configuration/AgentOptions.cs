@@ -22,9 +22,14 @@ public sealed class AgentOptions
     [ConfigurationKeyName("request_metrics")]
     public RequestMetricsOptions RequestMetrics { get; set; } = new();
 
-    /// <summary>How often globs are re-expanded and files polled for growth (file-system events only hint earlier).</summary>
+    /// <summary>How often globs are re-expanded and files polled for growth while lines arrive (file-system events wake the loop earlier).</summary>
     [ConfigurationKeyName("poll_interval")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest wait between two polls once nothing has been read for a while, when every glob's base
+    /// directory has a file-system watch (which wakes the loop at once when a file there is written).</summary>
+    [ConfigurationKeyName("idle_poll_interval")]
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often acknowledged progress is written to the checkpoint file.</summary>
     [ConfigurationKeyName("checkpoint_interval")]

@@ -81,6 +81,12 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         Duration(problems, "batch.max_delay", options.Batch.MaxDelay);
         Duration(problems, "poll_interval", options.PollInterval);
+        Duration(problems, "idle_poll_interval", options.IdlePollInterval);
+        if (options.IdlePollInterval < options.PollInterval)
+        {
+            problems.Add($"idle_poll_interval: {options.IdlePollInterval} is shorter than poll_interval ({options.PollInterval})");
+        }
+
         Duration(problems, "checkpoint_interval", options.CheckpointInterval);
         Duration(problems, "rotate_wait", options.RotateWait);
         Duration(problems, "forget_after", options.ForgetAfter);

@@ -50,6 +50,12 @@ public sealed class CollectorOptions
     [ConfigurationKeyName("max_backoff")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>At stop (SIGTERM, service stop), how long the agent waits for the collector to answer the
+    /// exports in flight and the last batch. Then it cancels them and exits; what was not acknowledged is
+    /// not checkpointed and is sent again after the restart.</summary>
+    [ConfigurationKeyName("shutdown_timeout")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How often the agent's own metrics (requests, host, self-telemetry) are exported.</summary>
     [ConfigurationKeyName("metrics_interval")]
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);

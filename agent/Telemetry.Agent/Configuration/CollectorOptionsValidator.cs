@@ -21,6 +21,11 @@ public sealed class CollectorOptionsValidator : IValidateOptions<CollectorOption
         ValidatePositive("collector.timeout", options.Timeout, failures);
         ValidatePositive("collector.initial_backoff", options.InitialBackoff, failures);
         ValidatePositive("collector.max_backoff", options.MaxBackoff, failures);
+        if (options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"collector.shutdown_timeout: {options.ShutdownTimeout} is not between 0 and 5 minutes");
+        }
+
         if (options.MaxBackoff < options.InitialBackoff)
         {
             failures.Add($"collector.max_backoff: {options.MaxBackoff} is shorter than collector.initial_backoff {options.InitialBackoff}");

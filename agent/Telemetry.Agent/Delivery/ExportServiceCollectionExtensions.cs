@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +12,7 @@ public static class ExportServiceCollectionExtensions
 {
     /// <summary>
     /// Everything that talks to the collector: <see cref="CollectorOptions"/> bound from
-    /// <paramref name="collectorSection"/> and validated at start, the bearer token, the gRPC channel,
+    /// <paramref name="collectorSection"/> and validated at start, the bearer token, the gRPC call invoker over the HTTP/2 handler chain,
     /// <see cref="ILogExporter"/> (<see cref="OtlpGrpcLogExporter"/>), the exporter's self-metrics and the
     /// OpenTelemetry MeterProvider exporting the agent's meters to the same collector.
     /// </summary>
@@ -28,13 +27,17 @@ public static class ExportServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OtlpBearerToken>>()));
-        services.TryAddSingleton(static sp => OtlpGrpcChannelFactory.CreateChannel(
-            sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
-            sp.GetRequiredService<OtlpBearerToken>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CollectorOptions>>().Value;
+            return new OtlpHttpCallInvoker(
+                OtlpGrpcChannelFactory.CreateHandlerChain(options, sp.GetRequiredService<OtlpBearerToken>()),
+                options.Endpoint);
+        });
         services.TryAddSingleton<ExportInstruments>();
         services.TryAddSingleton<IExportObserver>(static sp => sp.GetRequiredService<ExportInstruments>());
         services.TryAddSingleton<ILogExporter>(static sp => new OtlpGrpcLogExporter(
-            sp.GetRequiredService<GrpcChannel>().CreateCallInvoker(),
+            sp.GetRequiredService<OtlpHttpCallInvoker>(),
             sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
             sp.GetRequiredService<OtlpBearerToken>(),
             sp.GetRequiredService<IExportObserver>(),

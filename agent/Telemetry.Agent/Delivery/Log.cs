@@ -7,8 +7,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The collector refused {Rejected} of {Records} records for good ({Reason}); they are counted in telemetry.agent.lines.rejected and not sent again")]
     public static partial void RecordsRejected(ILogger logger, long rejected, int records, string reason);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Stopping with batches not yet acknowledged; their lines are read again after the restart")]
-    public static partial void ShutdownWithBatchesInFlight(ILogger logger);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Stopping with batches not acknowledged within collector.shutdown_timeout ({Timeout}); their lines are read again after the restart")]
+    public static partial void ShutdownWithBatchesInFlight(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Critical, Message = "The reading loop failed")]
     public static partial void ReaderFailed(ILogger logger, Exception exception);

@@ -1,13 +1,12 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Grpc.Net.Client;
 using Telemetry.Agent.Configuration;
 
 namespace Telemetry.Agent.Delivery;
 
 /// <summary>
-/// Builds the HTTP/2 connection to the collector, shared by log exports (gRPC channel) and metric exports
+/// Builds the HTTP/2 connection to the collector, shared by log exports (<see cref="OtlpHttpCallInvoker"/>) and metric exports
 /// (the OpenTelemetry SDK's HttpClient):
 /// <list type="bullet">
 /// <item><c>https://</c>: TLS 1.2/1.3. With <c>ca_file</c> the collector's certificate must chain to a
@@ -63,16 +62,6 @@ public static class OtlpGrpcChannelFactory
     /// <summary>The handler chain: bearer token (and h2c pinning) over <see cref="CreateHandler"/>.</summary>
     public static HttpMessageHandler CreateHandlerChain(CollectorOptions options, OtlpBearerToken token) =>
         new OtlpBearerTokenHandler(token, plainText: !IsTls(options), CreateHandler(options));
-
-    /// <summary>The gRPC channel for log exports. No built-in gRPC retries: the exporter retries itself.</summary>
-    public static GrpcChannel CreateChannel(CollectorOptions options, OtlpBearerToken token) =>
-        GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
-        {
-            HttpHandler = CreateHandlerChain(options, token),
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = 4 * 1024 * 1024,
-            MaxSendMessageSize = null,
-        });
 
     public static bool IsTls(CollectorOptions options) =>
         options.Endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

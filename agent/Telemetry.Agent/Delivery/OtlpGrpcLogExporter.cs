@@ -17,8 +17,6 @@ namespace Telemetry.Agent.Delivery;
 /// </summary>
 public sealed class OtlpGrpcLogExporter : ILogExporter
 {
-    private const string CompressionHeader = "grpc-internal-encoding-request";
-
     private readonly CallInvoker _invoker;
     private readonly CollectorOptions _options;
     private readonly OtlpBearerToken _token;
@@ -44,7 +42,8 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
 
     public async Task<ExportAck> ExportAsync(ReadOnlyMemory<byte> request, int recordCount, CancellationToken cancellationToken)
     {
-        var body = new OtlpEncodedRequest(request);
+        using var compressed = _options.Gzip ? OtlpGzip.Compress(request.Span) : null;
+        var body = compressed is null ? new OtlpEncodedRequest(request) : new OtlpEncodedRequest(compressed.WrittenMemory, gzip: true);
         var retry = 0; // for the backoff exponent, capped
         var retries = 0L; // for the logs, the true count
         while (true)
@@ -59,11 +58,10 @@ public sealed class OtlpGrpcLogExporter : ILogExporter
             string? transportHint = null;
             try
             {
-                var headers = _options.Gzip ? new Metadata { { CompressionHeader, "gzip" } } : null;
                 using var call = _invoker.AsyncUnaryCall(
                     OtlpLogsMethod.Export,
                     host: null,
-                    new CallOptions(headers, cancellationToken: linked.Token),
+                    new CallOptions(cancellationToken: linked.Token),
                     body);
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 _observer.AttemptCompleted(StatusCode.OK, _time.GetElapsedTime(started));

@@ -6,6 +6,9 @@ namespace Telemetry.Agent.Delivery;
 /// <summary>
 /// <c>LogsService/Export</c> with a request marshaller that writes the already-encoded
 /// <c>ExportLogsServiceRequest</c> bytes as they are: the batcher encodes once, nothing re-serializes.
+/// The agent sends through <see cref="OtlpHttpCallInvoker"/>, which writes the bytes itself; the marshaller
+/// serves any other <see cref="CallInvoker"/> (uncompressed bodies only: a marshaller cannot set the gRPC
+/// compressed flag).
 /// </summary>
 public static class OtlpLogsMethod
 {
@@ -18,6 +21,11 @@ public static class OtlpLogsMethod
 
     private static void WriteRequest(OtlpEncodedRequest request, SerializationContext context)
     {
+        if (request.Gzip)
+        {
+            throw new NotSupportedException("a gzipped OtlpEncodedRequest needs OtlpHttpCallInvoker");
+        }
+
         var bytes = request.Bytes.Span;
         context.SetPayloadLength(bytes.Length);
         var writer = context.GetBufferWriter();

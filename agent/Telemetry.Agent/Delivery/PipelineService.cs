@@ -1,6 +1,9 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using Telemetry.Agent.Batching;
 using Telemetry.Agent.Checkpoints;
 using Telemetry.Agent.Configuration;
@@ -12,8 +15,10 @@ namespace Telemetry.Agent.Delivery;
 /// <summary>
 /// Runs the log pipeline: tailer -> batcher -> bounded channel -> delivery workers -> acknowledgements
 /// -> checkpoints, plus the periodic checkpoint writer. On stop: reading stops, the open batch is sealed
-/// and sent, delivery gets until the host's shutdown timeout to finish, and checkpoints are written a
-/// last time (anything unacknowledged is read again after the restart and lands on the same points).
+/// and sent, and delivery gets <c>collector.shutdown_timeout</c> (default 3 s) to be answered. Then exports
+/// in flight and retry waits are cancelled (a collector that is down or refusing does not hold the stop),
+/// and checkpoints are written a last time with what was acknowledged: anything unacknowledged is read
+/// again after the restart (and lands on the same points if the collector had stored it after all).
 /// </summary>
 public sealed class PipelineService : IHostedService, IDisposable
 {
@@ -28,14 +33,18 @@ public sealed class PipelineService : IHostedService, IDisposable
     private readonly DeliveryLoop _delivery;
     private readonly CancellationTokenSource _readCts = new();
     private readonly CancellationTokenSource _deliverCts = new();
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly MeterProvider? _meterProvider;
     private Task? _reading;
     private Task? _delivering;
     private Task? _checkpointing;
     private long _lastCheckpointWrite;
 
-    public PipelineService(AgentOptions options, IReadOnlyList<TailSource> sources, ILogExporter exporter, CheckpointStore checkpoints, AgentMetrics metrics, RequestMetrics requests, TimeProvider time, ILoggerFactory loggers)
+    public PipelineService(AgentOptions options, IReadOnlyList<TailSource> sources, ILogExporter exporter, CheckpointStore checkpoints, AgentMetrics metrics, RequestMetrics requests, TimeProvider time, ILoggerFactory loggers, IOptions<CollectorOptions> collector, MeterProvider? meterProvider = null)
     {
         _options = options;
+        _meterProvider = meterProvider;
+        _shutdownTimeout = collector.Value.ShutdownTimeout;
         _checkpoints = checkpoints;
         _metrics = metrics;
         _time = time;
@@ -61,32 +70,63 @@ public sealed class PipelineService : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        var stopping = _time.GetTimestamp();
         await _readCts.CancelAsync();
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(_shutdownTimeout);
         try
         {
             if (_reading is not null)
             {
-                await _reading.WaitAsync(cancellationToken);
+                await _reading.WaitAsync(grace.Token);
             }
 
             if (_delivering is not null)
             {
-                await _delivering.WaitAsync(cancellationToken);
+                await _delivering.WaitAsync(grace.Token);
             }
         }
         catch (OperationCanceledException)
         {
-            Log.ShutdownWithBatchesInFlight(_logger);
+            Log.ShutdownWithBatchesInFlight(_logger, _shutdownTimeout);
         }
         finally
         {
+            // Cancels exports in flight and retry waits; the tasks end promptly, and only then are checkpoints
+            // written, so that no acknowledgement races the last save.
             await _deliverCts.CancelAsync();
-            if (_checkpointing is not null)
-            {
-                await _checkpointing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
+            await WhenStopped(_reading);
+            await WhenStopped(_delivering);
+            await WhenStopped(_checkpointing);
             SaveCheckpoints();
+            FlushMetrics(stopping);
+        }
+    }
+
+    /// <summary>
+    /// The last export of the agent's own metrics (they now include the final acknowledgements), bounded by
+    /// what is left of <c>collector.shutdown_timeout</c> and at least <see cref="MetricsFlushFloor"/>. Without
+    /// this the SDK flushes when the host disposes it, waiting up to 5 s for a collector that does not answer.
+    /// </summary>
+    private void FlushMetrics(long stopping)
+    {
+        if (_meterProvider is null)
+        {
+            return;
+        }
+
+        var left = _shutdownTimeout - _time.GetElapsedTime(stopping);
+        var bound = left > MetricsFlushFloor ? left : MetricsFlushFloor;
+        _meterProvider.Shutdown((int)Math.Min(bound.TotalMilliseconds, int.MaxValue));
+    }
+
+    private static readonly TimeSpan MetricsFlushFloor = TimeSpan.FromMilliseconds(500);
+
+    private static async Task WhenStopped(Task? task)
+    {
+        if (task is not null)
+        {
+            await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -118,6 +158,8 @@ public sealed class PipelineService : IHostedService, IDisposable
         {
             while (!_deliverCts.IsCancellationRequested)
             {
+                // Nothing to write while nothing moves: no wake-ups on an idle agent.
+                await _checkpoints.WaitForChangeAsync(_deliverCts.Token);
                 await Task.Delay(_options.CheckpointInterval, _time, _deliverCts.Token);
                 SaveCheckpoints();
             }

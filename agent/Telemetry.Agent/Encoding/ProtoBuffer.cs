@@ -4,18 +4,20 @@ using System.Buffers.Binary;
 namespace Telemetry.Agent.Encoders;
 
 /// <summary>
-/// A growable byte buffer rented from <see cref="ArrayPool{T}"/> that writes protobuf wire format
-/// (varints, tags, fixed64, length-delimited fields). Reused across records and batches; return it with
-/// <see cref="Dispose"/>.
+/// A growable byte buffer rented from an <see cref="ArrayPool{T}"/> (the shared one unless given) that writes
+/// protobuf wire format (varints, tags, fixed64, length-delimited fields). Reused across records and batches;
+/// return it with <see cref="Dispose"/>.
 /// </summary>
 public sealed class ProtoBuffer : IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _length;
 
-    public ProtoBuffer(int initialCapacity = 4096)
+    public ProtoBuffer(int initialCapacity = 4096, ArrayPool<byte>? pool = null)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _buffer = _pool.Rent(initialCapacity);
     }
 
     public int Length => _length;
@@ -34,8 +36,8 @@ public sealed class ProtoBuffer : IDisposable
         _length = 0;
         if (_buffer.Length > keepCapacity)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(keepCapacity);
+            _pool.Return(_buffer);
+            _buffer = _pool.Rent(keepCapacity);
         }
     }
 
@@ -46,7 +48,7 @@ public sealed class ProtoBuffer : IDisposable
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -114,6 +116,30 @@ public sealed class ProtoBuffer : IDisposable
         WriteVarint((ulong)length);
     }
 
+    /// <summary>Writable view of bytes already written (to fill a reserved header).</summary>
+    public Span<byte> WritableSpan(int start, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, _length);
+        return _buffer.AsSpan(start, length);
+    }
+
+    /// <summary>Tag and length of a length-delimited field into <paramref name="destination"/> (at least 6
+    /// bytes for a one-byte tag); returns the bytes written.</summary>
+    public static int WriteLengthPrefix(Span<byte> destination, int field, int length)
+    {
+        destination[0] = (byte)(((uint)field << 3) | (uint)WireType.LengthDelimited);
+        var i = 1;
+        var value = (uint)length;
+        while (value >= 0x80)
+        {
+            destination[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[i++] = (byte)value;
+        return i;
+    }
+
     public static int VarintSize(ulong value)
     {
         var size = 1;
@@ -131,11 +157,11 @@ public sealed class ProtoBuffer : IDisposable
 
     private void Grow(int size)
     {
-        var next = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + size));
+        var next = _pool.Rent(Math.Max(_buffer.Length * 2, _length + size));
         _buffer.AsSpan(0, _length).CopyTo(next);
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
         }
 
         _buffer = next;

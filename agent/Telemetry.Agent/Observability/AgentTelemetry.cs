@@ -16,7 +16,9 @@ namespace Telemetry.Agent.Observability;
 /// by the SDK's OTLP exporter over gRPC to <c>collector.endpoint</c> every <c>collector.metrics_interval</c>, with
 /// DELTA temporality (the collector writes each interval's increase; an agent restart does not produce a
 /// negative step). The exporter's HttpClient uses the same TLS trust, client certificate and bearer token as
-/// the log exporter (<see cref="OtlpGrpcChannelFactory.CreateHandlerChain"/>). The resource is
+/// the log exporter (<see cref="OtlpGrpcChannelFactory.CreateHandler"/>), but no HTTP/2 keep-alive pings: a
+/// connection that exports every interval finds out it is dead from the export's own timeout, and the pings'
+/// heart-beat timer would wake an idle agent every 2.5 s. The resource is
 /// <see cref="HostResource"/>, the same host identity the log records carry.
 /// </summary>
 public static class AgentTelemetry
@@ -42,7 +44,7 @@ public static class AgentTelemetry
                 exporter.Endpoint = new Uri(options.Endpoint);
                 exporter.TimeoutMilliseconds = (int)Math.Min(options.Timeout.TotalMilliseconds, int.MaxValue);
                 exporter.HttpClientFactory = () =>
-                    new HttpClient(OtlpGrpcChannelFactory.CreateHandlerChain(options, token), disposeHandler: true)
+                    new HttpClient(CreateHandlerChain(options, token), disposeHandler: true)
                     {
                         Timeout = Timeout.InfiniteTimeSpan,
                     };
@@ -59,5 +61,14 @@ public static class AgentTelemetry
             });
 
         return services;
+    }
+
+    /// <summary>The log exporter's transport and bearer token, without keep-alive pings.</summary>
+    internal static HttpMessageHandler CreateHandlerChain(CollectorOptions options, OtlpBearerToken token)
+    {
+        var handler = OtlpGrpcChannelFactory.CreateHandler(options);
+        handler.KeepAlivePingDelay = Timeout.InfiniteTimeSpan;
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
+        return new OtlpBearerTokenHandler(token, plainText: !OtlpGrpcChannelFactory.IsTls(options), handler);
     }
 }

@@ -20,6 +20,10 @@ namespace Telemetry.Agent.Tailing;
 /// <item>Rename rotation: the old identity keeps being read from its open handle until it has been read
 /// to the end and idle for <c>rotate_wait</c>; the new file at the path is read from its beginning.</item>
 /// <item>copytruncate: a file shorter than the read position restarts at 0 (counted).</item>
+/// <item>Polling adapts: every <c>poll_interval</c> while lines arrive, a file is draining, or a base directory
+/// has no file-system watch; once nothing has been read for a while, and every base directory is watched, the
+/// wait doubles up to <c>idle_poll_interval</c>. A write (or a file created, renamed or deleted) in a watched
+/// directory wakes the loop at once, and reading anything goes back to <c>poll_interval</c>.</item>
 /// </list>
 /// </summary>
 public sealed class FileTailer : IDisposable
@@ -36,7 +40,8 @@ public sealed class FileTailer : IDisposable
     private readonly List<TailedFile> _order = [];
     private readonly LineHandler _onLine;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly List<FileSystemWatcher> _watchers = [];
+    private DirectoryWatches? _watches;
+    private TimeSpan _idleWait;
     private long _observedNanos;
     private bool _started;
     private long _lastScan;
@@ -53,6 +58,7 @@ public sealed class FileTailer : IDisposable
         _logger = logger;
         _encoder = new OtlpLogRecordEncoder(requests);
         _onLine = OnLine;
+        _idleWait = options.PollInterval;
     }
 
     /// <summary>Files being read now (including rotated ones still draining).</summary>
@@ -66,6 +72,12 @@ public sealed class FileTailer : IDisposable
             }
         }
     }
+
+    /// <summary>The next wait when nothing is read: <c>poll_interval</c>, growing up to <c>idle_poll_interval</c> while idle.</summary>
+    internal TimeSpan IdleWait => _idleWait;
+
+    /// <summary>Every glob's base directory has a live file-system watch.</summary>
+    internal bool Watched => _watches?.Complete == true;
 
     /// <summary>Completed glob scans (the first one decides which files count as present at start-up).</summary>
     public long ScanCount => Interlocked.Read(ref _scans);
@@ -102,7 +114,7 @@ public sealed class FileTailer : IDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        StartWatchers();
+        _watches ??= new DirectoryWatches(WatchRoots(), Wake, _logger);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -126,17 +138,52 @@ public sealed class FileTailer : IDisposable
         var progressed = await ReadAllAsync(cancellationToken);
         ReportLineProblems();
         ReleaseRotated();
-        if (!progressed)
+        if (progressed)
+        {
+            _idleWait = _options.PollInterval;
+        }
+        else
         {
             var wait = _batcher.SealIfDue();
             await PublishScanningAsync(cancellationToken);
-            if (wait > _options.PollInterval || _batcher.OpenRecords == 0)
+            var poll = NextIdleWait();
+            if (wait > poll || _batcher.OpenRecords == 0)
             {
-                wait = _options.PollInterval;
+                wait = poll;
             }
 
             await WaitAsync(wait, cancellationToken);
         }
+    }
+
+    /// <summary>How long to wait for a file-system event when nothing was read: <c>poll_interval</c> unless
+    /// every base directory is watched and no file is draining (a rotated file moved out of the watched
+    /// directory sends no events); then twice the previous wait, up to <c>idle_poll_interval</c>.</summary>
+    private TimeSpan NextIdleWait()
+    {
+        if (_watches is not { Complete: true } || _batcher.OpenRecords > 0 || AnyDraining())
+        {
+            _idleWait = _options.PollInterval;
+            return _idleWait;
+        }
+
+        var wait = _idleWait;
+        var doubled = wait * 2;
+        _idleWait = doubled < _options.IdlePollInterval ? doubled : _options.IdlePollInterval;
+        return wait;
+    }
+
+    private bool AnyDraining()
+    {
+        foreach (var file in _order)
+        {
+            if (file.RotatedAt is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Seals and publishes what was read (shutdown).</summary>
@@ -149,6 +196,8 @@ public sealed class FileTailer : IDisposable
     /// <summary>Expands the globs and matches what they find against the files being read.</summary>
     public void Scan()
     {
+        // Watches first: an event between the directory listing and the watch would otherwise be missed.
+        _watches?.Refresh();
         var startup = !_started;
         _started = true;
         _lastScan = _time.GetTimestamp();
@@ -585,47 +634,20 @@ public sealed class FileTailer : IDisposable
         }
     }
 
-    private void StartWatchers()
+    private IEnumerable<(string Directory, bool Recursive)> WatchRoots()
     {
-        var roots = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in _sources)
         {
-            foreach (var (directory, recursive) in source.Scanner.WatchRoots())
+            foreach (var root in source.Scanner.WatchRoots())
             {
-                if (!roots.Add(directory) || !Directory.Exists(directory))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var watcher = new FileSystemWatcher(directory)
-                    {
-                        IncludeSubdirectories = recursive,
-                        NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-                    };
-                    watcher.Changed += (_, _) => Wake();
-                    watcher.Created += (_, _) => Wake();
-                    watcher.Renamed += (_, _) => Wake();
-                    watcher.Deleted += (_, _) => Wake();
-                    watcher.EnableRaisingEvents = true;
-                    _watchers.Add(watcher);
-                }
-                catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
-                {
-                    // Hints only: polling still finds everything.
-                    Log.WatcherUnavailable(_logger, directory, e.Message);
-                }
+                yield return root;
             }
         }
     }
 
     public void Dispose()
     {
-        foreach (var watcher in _watchers)
-        {
-            watcher.Dispose();
-        }
+        _watches?.Dispose();
 
         lock (_files)
         {

@@ -8,6 +8,7 @@ public sealed class GlobScanner
 {
     private readonly GlobPattern[] _include;
     private readonly GlobPattern[] _exclude;
+    private readonly EnumerationOptions[] _enumeration;
 
     public GlobScanner(IReadOnlyList<string> include, IReadOnlyList<string> exclude)
     {
@@ -17,6 +18,18 @@ public sealed class GlobScanner
             _include[i] = new GlobPattern(include[i]);
         }
 
+        _enumeration = new EnumerationOptions[_include.Length];
+        for (var i = 0; i < _include.Length; i++)
+        {
+            _enumeration[i] = new EnumerationOptions
+            {
+                RecurseSubdirectories = Recursive(_include[i]),
+                IgnoreInaccessible = true,
+                AttributesToSkip = FileAttributes.Device,
+                ReturnSpecialDirectories = false,
+            };
+        }
+
         _exclude = new GlobPattern[exclude.Count];
         for (var i = 0; i < exclude.Count; i++)
         {
@@ -24,35 +37,33 @@ public sealed class GlobScanner
         }
     }
 
-    /// <summary>Directories to watch for hints (the globs' base directories that exist).</summary>
+    /// <summary>Directories to watch for hints: the globs' base directories, recursively when a match may lie
+    /// below them (<c>**</c>, or a wildcard in a directory segment such as <c>/var/log/*/access.log</c>).</summary>
     public IEnumerable<(string Directory, bool Recursive)> WatchRoots()
     {
-        foreach (var glob in _include)
+        for (var i = 0; i < _include.Length; i++)
         {
-            yield return (glob.BaseDirectory, glob.HasRecursion);
+            yield return (_include[i].BaseDirectory, _enumeration[i].RecurseSubdirectories);
         }
     }
+
+    private static bool Recursive(GlobPattern glob) =>
+        glob.HasRecursion || glob.Pattern.Count(c => c == '/') > glob.BaseDirectory.Count(c => c == '/') + 1;
 
     /// <summary>Adds every matching regular file to <paramref name="found"/> (sorted, deduplicated).</summary>
     public void Scan(SortedSet<string> found)
     {
-        foreach (var glob in _include)
+        for (var i = 0; i < _include.Length; i++)
         {
+            var glob = _include[i];
             if (!Directory.Exists(glob.BaseDirectory))
             {
                 continue;
             }
 
-            var options = new EnumerationOptions
-            {
-                RecurseSubdirectories = glob.HasRecursion || glob.Pattern.Count(c => c == '/') > glob.BaseDirectory.Count(c => c == '/') + 1,
-                IgnoreInaccessible = true,
-                AttributesToSkip = FileAttributes.Device,
-                ReturnSpecialDirectories = false,
-            };
             try
             {
-                foreach (var file in Directory.EnumerateFiles(glob.BaseDirectory, "*", options))
+                foreach (var file in Directory.EnumerateFiles(glob.BaseDirectory, "*", _enumeration[i]))
                 {
                     if (glob.IsMatch(file) && !IsCompressed(file) && !IsExcluded(file))
                     {

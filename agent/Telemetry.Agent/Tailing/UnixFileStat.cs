@@ -11,6 +11,9 @@ internal static partial class UnixFileStat
 {
     private const int StatBufferBytes = 256;
 
+    // O_RDONLY | O_CLOEXEC: the same on x86-64 and arm64 (O_DIRECTORY is not: 0x10000 is O_DIRECT on arm64).
+    private const int OpenReadOnlyCloseOnExec = 0x80000;
+
     public static FileIdentity Identity(SafeFileHandle handle)
     {
         if (!OperatingSystem.IsLinux())
@@ -39,6 +42,26 @@ internal static partial class UnixFileStat
         return new FileIdentity(buffer[0], buffer[1]);
     }
 
+    /// <summary>Device and inode of a directory, or null when it does not exist (or cannot be opened).</summary>
+    public static FileIdentity? DirectoryIdentity(string directory)
+    {
+        var fd = Open(directory, OpenReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            Span<ulong> buffer = stackalloc ulong[StatBufferBytes / sizeof(ulong)];
+            return FStat(fd, ref MemoryMarshal.GetReference(buffer)) == 0 ? new FileIdentity(buffer[0], buffer[1]) : null;
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     /// <summary>fsync(2) on a directory, so a rename inside it is durable.</summary>
     public static void SyncDirectory(string directory)
     {
@@ -47,7 +70,7 @@ internal static partial class UnixFileStat
             return;
         }
 
-        var fd = Open(directory, 0x10000 /* O_RDONLY | O_DIRECTORY */);
+        var fd = Open(directory, OpenReadOnlyCloseOnExec);
         if (fd < 0)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace Telemetry.Collector.Enrichment;
 
@@ -18,7 +19,15 @@ namespace Telemetry.Collector.Enrichment;
 /// </summary>
 public static class UserAgentClassifier
 {
-    private static readonly SearchValues<byte> TokenStarts = SearchValues.Create("bBcCsSfFmMaA"u8);
+    /// <summary>The bot tokens, found by one vectorized multi-substring search (ASCII case-insensitive).</summary>
+    private static readonly SearchValues<string> BotTokens = SearchValues.Create(
+        ["bot", "crawl", "spider", "slurp", "facebookexternalhit", "mediapartners", "archiver"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Chars widened per search; a longer header is searched in overlapping windows.</summary>
+    private const int Window = 256;
+
+    /// <summary>Length of the longest token minus one: how far consecutive windows overlap.</summary>
+    private const int Overlap = 18;
 
     public static ReadOnlySpan<byte> Bot => "bot"u8;
 
@@ -38,49 +47,26 @@ public static class UserAgentClassifier
 
     private static bool IsBot(ReadOnlySpan<byte> ua)
     {
+        // Each byte is widened to one char (Latin-1). The tokens are ASCII letters and no char in
+        // U+0080-U+00FF case-folds to an ASCII letter, so this finds exactly the tokens that an ASCII
+        // case-insensitive search of the bytes finds, whatever the header's encoding.
+        Span<char> chars = stackalloc char[Window];
         var offset = 0;
         while (true)
         {
-            var i = ua[offset..].IndexOfAny(TokenStarts);
-            if (i < 0)
-            {
-                return false;
-            }
-
-            var at = ua[(offset + i)..];
-            var match = (at[0] | 0x20) switch
-            {
-                'b' => StartsWithIgnoreCase(at, "bot"u8),
-                'c' => StartsWithIgnoreCase(at, "crawl"u8),
-                's' => StartsWithIgnoreCase(at, "spider"u8) || StartsWithIgnoreCase(at, "slurp"u8),
-                'f' => StartsWithIgnoreCase(at, "facebookexternalhit"u8),
-                'm' => StartsWithIgnoreCase(at, "mediapartners"u8),
-                _ => StartsWithIgnoreCase(at, "archiver"u8),
-            };
-            if (match)
+            var take = Math.Min(Window, ua.Length - offset);
+            Encoding.Latin1.GetChars(ua.Slice(offset, take), chars);
+            if (chars[..take].ContainsAny(BotTokens))
             {
                 return true;
             }
 
-            offset += i + 1;
-        }
-    }
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerToken)
-    {
-        if (text.Length < lowerToken.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < lowerToken.Length; i++)
-        {
-            if ((text[i] | 0x20) != lowerToken[i])
+            if (offset + take >= ua.Length)
             {
                 return false;
             }
-        }
 
-        return true;
+            offset += take - Overlap;
+        }
     }
 }

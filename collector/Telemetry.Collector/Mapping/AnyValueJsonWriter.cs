@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using Telemetry.Collector.Writing;
 
 namespace Telemetry.Collector.Mapping;
@@ -44,9 +43,7 @@ internal static class AnyValueJsonWriter
                     return errorSink.Adopt("values nested deeper than 32", value.Start);
                 }
 
-                return value.Kind == OtlpValueKind.Array
-                    ? TryWriteArray(request, value, output, ref errorSink, depth)
-                    : TryWriteObject(request, value, output, ref errorSink, depth);
+                return TryWriteItems(request, value, output, ref errorSink, depth);
             default:
                 output.Write("null"u8);
                 return true;
@@ -72,30 +69,22 @@ internal static class AnyValueJsonWriter
         output.Advance(bytes.Length * 2);
     }
 
-    private static bool TryWriteArray(ReadOnlySpan<byte> request, in OtlpValue value, LineBuffer output, ref ProtoReader errorSink, int depth)
+    /// <summary>An <c>ArrayValue</c> as a JSON array or a <c>KeyValueList</c> as a JSON object: both hold
+    /// their items in repeated field 1, as <c>AnyValue</c>s or as <c>KeyValue</c>s.</summary>
+    private static bool TryWriteItems(ReadOnlySpan<byte> request, in OtlpValue value, LineBuffer output, ref ProtoReader errorSink, int depth)
     {
-        output.Write((byte)'[');
+        var isObject = value.Kind == OtlpValueKind.KeyValueList;
+        output.Write(isObject ? (byte)'{' : (byte)'[');
         var first = true;
         var reader = new ProtoReader(request, value.Start, value.Start + value.Length);
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(1, out var s, out var l))
         {
-            if (field != 1)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var s, out var l) || !OtlpValue.TryDecode(request, s, l, out var item, ref errorSink))
+            OtlpValue item;
+            int keyStart = 0, keyLength = 0;
+            var decoded = isObject
+                ? OtlpValue.TryDecodeKeyValue(request, s, l, out keyStart, out keyLength, out item, ref errorSink)
+                : OtlpValue.TryDecode(request, s, l, out item, ref errorSink);
+            if (!decoded)
             {
                 break;
             }
@@ -106,6 +95,12 @@ internal static class AnyValueJsonWriter
             }
 
             first = false;
+            if (isObject)
+            {
+                WriteString(output, request.Slice(keyStart, keyLength));
+                output.Write((byte)':');
+            }
+
             if (!TryWrite(request, item, output, ref errorSink, depth + 1))
             {
                 return false;
@@ -122,64 +117,7 @@ internal static class AnyValueJsonWriter
             return false;
         }
 
-        output.Write((byte)']');
-        return true;
-    }
-
-    private static bool TryWriteObject(ReadOnlySpan<byte> request, in OtlpValue value, LineBuffer output, ref ProtoReader errorSink, int depth)
-    {
-        output.Write((byte)'{');
-        var first = true;
-        var reader = new ProtoReader(request, value.Start, value.Start + value.Length);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field != 1)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var s, out var l)
-                || !OtlpValue.TryDecodeKeyValue(request, s, l, out var keyStart, out var keyLength, out var item, ref errorSink))
-            {
-                break;
-            }
-
-            if (!first)
-            {
-                output.Write((byte)',');
-            }
-
-            first = false;
-            WriteString(output, request.Slice(keyStart, keyLength));
-            output.Write((byte)':');
-            if (!TryWrite(request, item, output, ref errorSink, depth + 1))
-            {
-                return false;
-            }
-        }
-
-        if (reader.Error is not null)
-        {
-            return errorSink.Adopt(reader.Error, reader.ErrorPosition);
-        }
-
-        if (errorSink.Error is not null)
-        {
-            return false;
-        }
-
-        output.Write((byte)'}');
+        output.Write(isObject ? (byte)'}' : (byte)']');
         return true;
     }
 
@@ -242,8 +180,6 @@ internal static class AnyValueJsonWriter
             return;
         }
 
-        var span = output.GetSpan(32);
-        value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
-        output.Advance(written);
+        output.Advance(RoundTripDouble.Format(value, output.GetSpan(RoundTripDouble.MaxLength)));
     }
 }

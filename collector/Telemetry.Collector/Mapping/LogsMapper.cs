@@ -40,29 +40,8 @@ internal sealed class LogsMapper
         session.Reset();
         var reader = new ProtoReader(request);
         var index = 0;
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(1, out var start, out var length))
         {
-            if (field != 1)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var start, out var length))
-            {
-                break;
-            }
-
             var error = MapResourceLogs(request, start, length, session, receiveUnixNanos);
             if (error is not null)
             {
@@ -97,30 +76,12 @@ internal sealed class LogsMapper
         // Pass 1: the resource (host, service), wherever it sits in the message.
         var resource = default(ResourceTags);
         var reader = new ProtoReader(request, start, start + length);
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(1, out var s, out var l))
         {
-            if (field == 1)
+            var error = ReadResource(request, s, l, ref resource);
+            if (error is not null)
             {
-                if (wireType != WireType.LengthDelimited)
-                {
-                    reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                    break;
-                }
-
-                if (!reader.TryReadLengthDelimited(out var s, out var l))
-                {
-                    break;
-                }
-
-                var error = ReadResource(request, s, l, ref resource);
-                if (error is not null)
-                {
-                    return ".resource" + error;
-                }
-            }
-            else if (!reader.TrySkip(field, wireType))
-            {
-                break;
+                return ".resource" + error;
             }
         }
 
@@ -132,29 +93,8 @@ internal sealed class LogsMapper
         // Pass 2: the scopes and their records.
         reader = new ProtoReader(request, start, start + length);
         var index = 0;
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(2, out var s, out var l))
         {
-            if (field != 2)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var s, out var l))
-            {
-                break;
-            }
-
             var error = MapScopeLogs(request, s, l, session, resource, now);
             if (error is not null)
             {
@@ -170,26 +110,9 @@ internal sealed class LogsMapper
     private static string? ReadResource(ReadOnlySpan<byte> request, int start, int length, ref ResourceTags resource)
     {
         var reader = new ProtoReader(request, start, start + length);
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(1, out var s, out var l))
         {
-            if (field != 1)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var s, out var l)
-                || !OtlpValue.TryDecodeKeyValue(request, s, l, out var keyStart, out var keyLength, out var value, ref reader))
+            if (!OtlpValue.TryDecodeKeyValue(request, s, l, out var keyStart, out var keyLength, out var value, ref reader))
             {
                 break;
             }
@@ -219,29 +142,8 @@ internal sealed class LogsMapper
     {
         var reader = new ProtoReader(request, start, start + length);
         var index = 0;
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (reader.TryReadNext(2, out var s, out var l))
         {
-            if (field != 2)
-            {
-                if (!reader.TrySkip(field, wireType))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (wireType != WireType.LengthDelimited)
-            {
-                reader.FailWireType(field, wireType, WireType.LengthDelimited);
-                break;
-            }
-
-            if (!reader.TryReadLengthDelimited(out var s, out var l))
-            {
-                break;
-            }
-
             if (++session.Received > _maxRecords)
             {
                 return TooManyRecords;

@@ -174,6 +174,34 @@ internal ref struct ProtoReader
         return true;
     }
 
+    /// <summary>Moves to the next occurrence of the length-delimited (message, string or bytes) field
+    /// <paramref name="field"/> of this message, skipping every other field, and returns the range of its
+    /// payload. Returns false at the end of the message (<see cref="Error"/> null), or on malformed bytes or
+    /// when that field arrives with another wire type (<see cref="Error"/> set).</summary>
+    public bool TryReadNext(int field, out int start, out int length)
+    {
+        start = 0;
+        length = 0;
+        while (TryReadTag(out var number, out var wireType))
+        {
+            if (number != field)
+            {
+                if (!TrySkip(number, wireType))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            return wireType == WireType.LengthDelimited
+                ? TryReadLengthDelimited(out start, out length)
+                : FailWireType(number, wireType, WireType.LengthDelimited);
+        }
+
+        return false;
+    }
+
     /// <summary>Skips the value of a field of any wire type (groups included, nested up to 32 deep).</summary>
     public bool TrySkip(int field, WireType wireType) => TrySkip(field, wireType, 0);
 

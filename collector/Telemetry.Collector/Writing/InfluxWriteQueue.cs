@@ -129,6 +129,14 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
         var span = pending.Points.Span;
         var maxPoints = _options.BatchMaxPoints;
         var maxBytes = _options.BatchMaxBytes;
+        var now = _time.GetTimestamp();
+        if (pending.PointCount <= maxPoints && span.Length <= maxBytes)
+        {
+            // The usual Export fits one batch: no need to find its lines now.
+            chunks.Add(new Chunk(pending, 0, span.Length, pending.PointCount, now));
+            return chunks;
+        }
+
         var start = 0;
         var lines = 0;
         var position = 0;
@@ -138,7 +146,7 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
             var end = nl < 0 ? span.Length : nl + 1;
             if (lines > 0 && (lines == maxPoints || end - start > maxBytes))
             {
-                chunks.Add(new Chunk(pending, start, position - start, lines));
+                chunks.Add(new Chunk(pending, start, position - start, lines, now));
                 start = position;
                 lines = 0;
             }
@@ -149,7 +157,7 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
 
         if (position > start)
         {
-            chunks.Add(new Chunk(pending, start, position - start, lines));
+            chunks.Add(new Chunk(pending, start, position - start, lines, now));
         }
 
         return chunks;
@@ -158,35 +166,40 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _channel.Reader;
+        var maxPoints = _options.BatchMaxPoints;
+        var maxBytes = _options.BatchMaxBytes;
+        var flush = (long)(_options.FlushInterval.TotalSeconds * _time.TimestampFrequency);
         Chunk? carry = null;
-        while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            var batch = new Batch(Math.Min(_options.BatchMaxBytes, 1 << 20));
-            if (carry is { } first || reader.TryRead(out first))
+            // A write slot first, then the batch: while every slot is busy, points pile up in the channel, and
+            // the batch formed when a slot frees takes all it can hold (full batches when InfluxDB is the
+            // bottleneck, instead of a batch closed by its timer and then parked waiting for a slot).
+            await _slots.WaitAsync().ConfigureAwait(false);
+            if (carry is null && !await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(first);
-                carry = null;
+                _slots.Release();
+                break;
             }
-            else
+
+            Chunk? first = carry;
+            if (first is null && !reader.TryRead(out first))
             {
-                batch.Dispose();
+                _slots.Release();
                 continue;
             }
 
-            var deadline = _time.GetTimestamp() + (long)(_options.FlushInterval.TotalSeconds * _time.TimestampFrequency);
-            while (carry is null && batch.Points < _options.BatchMaxPoints && batch.Bytes < _options.BatchMaxBytes)
+            var batch = new Batch(BatchCapacity(first));
+            carry = batch.AddFitting(first, maxPoints, maxBytes);
+
+            // The batch leaves when full, or flush_interval after its oldest point arrived (time spent
+            // waiting for a slot counts), or at once when it holds points carried over from a full batch.
+            var deadline = first.Enqueued + flush;
+            while (carry is null && batch.Points < maxPoints && batch.Bytes < maxBytes)
             {
                 if (reader.TryRead(out var next))
                 {
-                    if (batch.Points + next.Lines > _options.BatchMaxPoints || batch.Bytes + next.Length > _options.BatchMaxBytes)
-                    {
-                        carry = next;
-                    }
-                    else
-                    {
-                        batch.Add(next);
-                    }
-
+                    carry = batch.AddFitting(next, maxPoints, maxBytes);
                     continue;
                 }
 
@@ -197,7 +210,6 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
                 }
             }
 
-            await _slots.WaitAsync().ConfigureAwait(false);
             _ = WriteBatchAsync(batch);
         }
 
@@ -206,6 +218,14 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
         {
             await _slots.WaitAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A batch's first buffer: room for its first chunk and about as much again per chunk to come,
+    /// within batch_max_bytes (the buffer grows when that guess is short).</summary>
+    private int BatchCapacity(Chunk first)
+    {
+        var perPoint = first.Lines > 0 ? (long)first.Length / first.Lines + 1 : 512;
+        return (int)Math.Clamp(perPoint * _options.BatchMaxPoints, first.Length + 1, Math.Max(first.Length + 1, _options.BatchMaxBytes));
     }
 
     private async Task<bool> WaitForMoreAsync(ChannelReader<Chunk> reader, TimeSpan wait)
@@ -260,8 +280,11 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
     }
 
     /// <summary>A piece of one caller's points that goes into one batch.</summary>
-    internal sealed class Chunk(PendingWrite pending, int offset, int length, int lines)
+    internal sealed class Chunk(PendingWrite pending, int offset, int length, int lines, long enqueued)
     {
+        /// <summary>When the caller's points were queued (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long Enqueued { get; } = enqueued;
+
         public PendingWrite Pending { get; } = pending;
 
         public int Offset { get; } = offset;
@@ -274,6 +297,38 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
         public bool IsLastOfPending { get; set; }
 
         public ReadOnlySpan<byte> Span => Pending.Points.Span.Slice(Offset, Length);
+
+        /// <summary>Cuts this chunk after at most <paramref name="maxLines"/> lines and <paramref name="maxBytes"/>
+        /// bytes: returns the head (null when not even one line fits) and leaves the rest in <paramref name="tail"/>.
+        /// The caller's answer then waits for one more part.</summary>
+        public Chunk? SplitHead(int maxLines, int maxBytes, out Chunk tail)
+        {
+            var span = Span;
+            var lines = 0;
+            var position = 0;
+            while (lines < maxLines && position < span.Length)
+            {
+                var nl = LineScanner.LineEnd(span, position);
+                var end = nl < 0 ? span.Length : nl + 1;
+                if (end > maxBytes)
+                {
+                    break;
+                }
+
+                lines++;
+                position = end;
+            }
+
+            if (lines == 0 || position >= span.Length)
+            {
+                tail = this;
+                return lines == 0 ? null : this;
+            }
+
+            Pending.ExpectOneMore();
+            tail = new Chunk(Pending, Offset + position, Length - position, Lines - lines, Enqueued);
+            return new Chunk(Pending, Offset, position, lines, Enqueued);
+        }
     }
 
     /// <summary>Chunks copied into one buffer, remembering where each starts.</summary>
@@ -297,6 +352,32 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
                     yield return chunk;
                 }
             }
+        }
+
+        /// <summary>Adds as much of <paramref name="chunk"/> as the batch has room for and returns what is
+        /// left over (null when it all went in). An empty batch always takes the chunk's first line.</summary>
+        public Chunk? AddFitting(Chunk chunk, int maxPoints, int maxBytes)
+        {
+            if (Points + chunk.Lines <= maxPoints && Bytes + chunk.Length + 1 <= maxBytes)
+            {
+                Add(chunk);
+                return null;
+            }
+
+            var head = chunk.SplitHead(maxPoints - Points, maxBytes - Bytes - 1, out var tail);
+            if (head is null)
+            {
+                if (Points > 0)
+                {
+                    return chunk;
+                }
+
+                // A single line larger than batch_max_bytes still goes, alone (InfluxDB answers 413 if it must).
+                head = chunk.SplitHead(1, int.MaxValue, out tail);
+            }
+
+            Add(head!);
+            return ReferenceEquals(head, tail) ? null : tail;
         }
 
         public void Add(Chunk chunk)

@@ -22,21 +22,45 @@ internal static class LineScanner
             return start + nl;
         }
 
-        // Series key: quotes are literal there; it ends at the first unescaped space.
+        // Series key: quotes are literal there; it ends at the first unescaped space. Each step jumps to the
+        // next byte that matters with one vectorized search.
         var i = start;
-        while (i < span.Length && span[i] != (byte)' ')
+        while (true)
         {
+            var next = span[i..].IndexOfAny((byte)' ', (byte)'\\', (byte)'\n');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
             if (span[i] == (byte)'\n')
             {
                 return i;
             }
 
-            i += span[i] == (byte)'\\' ? 2 : 1;
+            if (span[i] == (byte)' ')
+            {
+                break;
+            }
+
+            i += 2; // a backslash escapes the byte after it
+            if (i >= span.Length)
+            {
+                return -1;
+            }
         }
 
         // Fields: a '"' right after an unescaped '=' opens a string that only an unescaped '"' closes.
-        for (; i < span.Length; i++)
+        while (i < span.Length)
         {
+            var next = span[i..].IndexOfAny((byte)'\n', (byte)'\\', (byte)'"');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
             var b = span[i];
             if (b == (byte)'\n')
             {
@@ -45,24 +69,33 @@ internal static class LineScanner
 
             if (b == (byte)'\\')
             {
-                i++;
+                i += 2;
                 continue;
             }
 
-            if (b == (byte)'"' && i > start && span[i - 1] == (byte)'=' && (i < start + 2 || span[i - 2] != (byte)'\\'))
+            if (i > start && span[i - 1] == (byte)'=' && (i < start + 2 || span[i - 2] != (byte)'\\'))
             {
-                for (i++; i < span.Length; i++)
+                // Inside the string: skip to its closing quote.
+                i++;
+                while (true)
                 {
-                    if (span[i] == (byte)'\\')
+                    var end = i < span.Length ? span[i..].IndexOfAny((byte)'\\', (byte)'"') : -1;
+                    if (end < 0)
                     {
-                        i++;
+                        return -1;
                     }
-                    else if (span[i] == (byte)'"')
+
+                    i += end;
+                    if (span[i] == (byte)'"')
                     {
                         break;
                     }
+
+                    i += 2;
                 }
             }
+
+            i++;
         }
 
         return -1;

@@ -35,6 +35,15 @@ internal sealed class PendingWrite
     /// <summary>Called before the chunks are queued.</summary>
     public void Expect(int chunks) => _outstanding = chunks;
 
+    /// <summary>Called when a queued chunk is cut in two, before either part can complete.</summary>
+    public void ExpectOneMore()
+    {
+        lock (_gate)
+        {
+            _outstanding++;
+        }
+    }
+
     /// <summary>Records one chunk's fate; returns true when it was the last, and the caller's task completed.</summary>
     public bool ChunkDone(int rejected, string? reason, bool unavailable, TimeSpan? retryAfter)
     {

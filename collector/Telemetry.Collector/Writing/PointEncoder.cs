@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
@@ -31,6 +30,14 @@ public sealed class PointEncoder : IDisposable
     /// control characters.</summary>
     private static readonly SearchValues<byte> NeedsEscaping = SearchValues.Create(
         ",= \\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F"u8);
+
+    /// <summary><see cref="NeedsEscaping"/> plus every non-ASCII byte: a name or tag value without any of
+    /// these is valid UTF-8, storable and escape-free, and is copied as it is after one vectorized scan.</summary>
+    private static readonly SearchValues<byte> NotPlainName = SearchValues.Create(PlainNameExclusions());
+
+    /// <summary>Bytes that send a string field value down the slow path: <c>"</c>, <c>\</c> and every non-ASCII
+    /// byte (which needs UTF-8 validation).</summary>
+    private static readonly SearchValues<byte> NotPlainString = SearchValues.Create(PlainStringExclusions());
 
     private readonly LineBuffer _output;
     private readonly LineBuffer _deferred = new(256);
@@ -79,6 +86,16 @@ public sealed class PointEncoder : IDisposable
 
         if (key.IsEmpty || value.IsEmpty)
         {
+            return;
+        }
+
+        if (!value.ContainsAny(NotPlainName))
+        {
+            // Plain ASCII without separators, backslashes or control characters: valid, storable, nothing to escape.
+            _output.Write((byte)',');
+            WriteName(_output, key, NameKind.Key);
+            _output.Write((byte)'=');
+            _output.Write(value);
             return;
         }
 
@@ -170,9 +187,7 @@ public sealed class PointEncoder : IDisposable
             return false;
         }
 
-        var span = _output.GetSpan(32);
-        value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
-        _output.Advance(written);
+        _output.Advance(RoundTripDouble.Format(value, _output.GetSpan(RoundTripDouble.MaxLength)));
         return true;
     }
 
@@ -282,6 +297,17 @@ public sealed class PointEncoder : IDisposable
 
     private static void WriteStringValue(LineBuffer output, ReadOnlySpan<byte> value)
     {
+        if (!value.ContainsAny(NotPlainString))
+        {
+            // ASCII without quotes or backslashes: valid UTF-8 with nothing to escape, copied in one block.
+            var span = output.GetSpan(value.Length + 2);
+            span[0] = (byte)'"';
+            value.CopyTo(span[1..]);
+            span[value.Length + 1] = (byte)'"';
+            output.Advance(value.Length + 2);
+            return;
+        }
+
         output.Write((byte)'"');
         if (!Utf8.IsValid(value))
         {
@@ -326,6 +352,13 @@ public sealed class PointEncoder : IDisposable
         if (kind == NameKind.Key && name.SequenceEqual("time"u8))
         {
             output.Write("time_"u8);
+            return;
+        }
+
+        if (!name.ContainsAny(NotPlainName) && (kind == NameKind.Key || name[0] != (byte)'#'))
+        {
+            // The common case (schema keys, attribute keys, measurement names): nothing to replace or escape.
+            output.Write(name);
             return;
         }
 
@@ -384,6 +417,33 @@ public sealed class PointEncoder : IDisposable
                 output.Write((byte)'_');
             }
         }
+    }
+
+    private static byte[] PlainNameExclusions()
+    {
+        var bytes = new List<byte>(",= \\\u007F"u8.ToArray());
+        for (var b = 0; b < 0x20; b++)
+        {
+            bytes.Add((byte)b);
+        }
+
+        for (var b = 0x80; b <= 0xFF; b++)
+        {
+            bytes.Add((byte)b);
+        }
+
+        return [.. bytes];
+    }
+
+    private static byte[] PlainStringExclusions()
+    {
+        var bytes = new List<byte> { (byte)'"', (byte)'\\' };
+        for (var b = 0x80; b <= 0xFF; b++)
+        {
+            bytes.Add((byte)b);
+        }
+
+        return [.. bytes];
     }
 
     /// <summary>InfluxDB 1.x unescapes ',' '=' and space in measurements, tag keys/values and field keys.</summary>

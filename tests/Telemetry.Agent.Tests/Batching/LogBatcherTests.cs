@@ -92,4 +92,48 @@ public sealed class LogBatcherTests
         Assert.True(channel.Reader.TryRead(out _));
         await second.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(300)]
+    public async Task Sealed_request_holds_each_sources_records_under_its_own_resource(int perSource)
+    {
+        // 300 records per source make the ScopeLogs/ResourceLogs lengths 3-byte varints; 1 record, 1-byte.
+        TailSource[] sources =
+        [
+            new(0, new SourceOptions { Name = "nginx", Format = "json", Paths = ["/a"] }, new TestFormat(), []),
+            new(1, new SourceOptions { Name = "apache", Format = "json", Paths = ["/b"] }, new TestFormat(), []),
+            new(2, new SourceOptions { Name = "idle", Format = "json", Paths = ["/c"] }, new TestFormat(), []),
+        ];
+        var channel = Channel.CreateUnbounded<LogBatch>();
+        using var batcher = new LogBatcher(new BatchOptions { MaxRecords = 10_000 }, sources, channel.Writer, TimeProvider.System);
+        var p = new Participant();
+        for (var i = 0; i < perSource; i++)
+        {
+            // Interleaved, as lines of two files arrive.
+            batcher.Add(sources[1], Record(1_000_000UL + (ulong)i), p);
+            batcher.Add(sources[0], Record((ulong)i), p);
+        }
+
+        batcher.SealNow();
+        await batcher.PublishAsync(default);
+        Assert.True(channel.Reader.TryRead(out var batch));
+        using (batch)
+        {
+            var request = OpenTelemetry.Proto.Collector.Logs.V1.ExportLogsServiceRequest.Parser.ParseFrom(batch!.Request.Span);
+            Assert.Equal(2, request.ResourceLogs.Count);
+            Assert.Equal(["nginx", "apache"], request.ResourceLogs.Select(r => r.Resource.Attributes.Single(a => a.Key == "service.name").Value.StringValue));
+            Assert.Equal(
+                Enumerable.Range(0, perSource).Select(i => (ulong)i),
+                request.ResourceLogs[0].ScopeLogs.Single().LogRecords.Select(r => r.TimeUnixNano));
+            Assert.Equal(
+                Enumerable.Range(0, perSource).Select(i => 1_000_000UL + (ulong)i),
+                request.ResourceLogs[1].ScopeLogs.Single().LogRecords.Select(r => r.TimeUnixNano));
+            Assert.All(request.ResourceLogs, r => Assert.Equal("telemetry-agent", r.ScopeLogs.Single().Scope.Name));
+            Assert.Equal(2 * perSource, batch.Records);
+        }
+    }
+
+    private static byte[] Record(ulong time) => Google.Protobuf.MessageExtensions.ToByteArray(
+        new OpenTelemetry.Proto.Logs.V1.LogRecord { TimeUnixNano = time, Body = new() { StringValue = "line " + time } });
 }

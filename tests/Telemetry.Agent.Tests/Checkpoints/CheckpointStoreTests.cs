@@ -83,4 +83,37 @@ public sealed class CheckpointStoreTests
         Assert.False(store.TryGet(gone.Identity, out _));
         Assert.True(store.TryGet(alive.Identity, out _));
     }
+
+    [Fact]
+    public async Task Writer_is_woken_only_when_a_checkpoint_moves()
+    {
+        using var dir = new TempDirectory();
+        var store = Store(dir.Path, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)));
+        var a = new Checkpoint(new FileIdentity(1, 2), new Fingerprint(10, 1), 10, "/a", 1_700_000_000, 1);
+
+        var idle = store.WaitForChangeAsync(CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(idle.IsCompleted);
+        store.Touch(a.Identity);
+        store.Set(a);
+        await idle.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(store.Save());
+
+        // Saved, then the same checkpoint again and a touch: nothing to write, so no wake-up.
+        var next = store.WaitForChangeAsync(CancellationToken.None);
+        store.Set(a);
+        store.Touch(a.Identity);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+
+        store.Set(a with { Offset = 20 });
+        store.Set(a with { Offset = 30 });
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(store.Save());
+        Assert.False(store.WaitForChangeAsync(CancellationToken.None).IsCompleted);
+
+        store.Remove(a.Identity);
+        await store.WaitForChangeAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(store.Save());
+    }
 }

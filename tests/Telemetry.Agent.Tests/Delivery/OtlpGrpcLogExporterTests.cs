@@ -195,6 +195,21 @@ public sealed class OtlpGrpcLogExporterTests
     }
 
     [Fact]
+    public async Task Invalid_argument_is_sent_once_and_never_retried()
+    {
+        await using var collector = await FakeCollector.StartAsync();
+        using var harness = ExporterHarness.Create(ExporterHarness.Fast(collector.Endpoint));
+        collector.State.Script(FakeAnswers.Fail(StatusCode.InvalidArgument, "records_per_request over the limit"));
+
+        var ack = await harness.Exporter.ExportAsync(SampleRequests.Logs(4), 4, CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(ExportAckStatus.Rejected, ack.Status);
+        // Fast() retries within 10 ms: a retry of any kind would have arrived by now.
+        await Task.Delay(500);
+        Assert.Single(collector.Logs);
+    }
+
+    [Fact]
     public async Task Attempt_without_answer_within_timeout_is_retried()
     {
         await using var collector = await FakeCollector.StartAsync();

@@ -46,4 +46,13 @@ public sealed class GlobPatternTests
         scanner.Scan(found);
         Assert.Equal([dir.Combine("a", "access.log"), dir.Combine("a", "access.log.1"), dir.Combine("b", "c", "access.log")], found);
     }
+
+    [Fact]
+    public void Watch_roots_are_recursive_when_a_match_may_lie_below_the_base_directory()
+    {
+        var scanner = new GlobScanner(["/var/log/nginx/access.log", "/var/log/*/access.log", "/srv/**/access.log", "/var/www/*.log"], []);
+        Assert.Equal(
+            [("/var/log/nginx", false), ("/var/log", true), ("/srv", true), ("/var/www", false)],
+            scanner.WatchRoots().ToList());
+    }
 }

@@ -89,7 +89,7 @@ public class DecodeMapEncodeBenchmark
             record.Attributes.Add(Kv("user_agent.original", Agents[i % Agents.Length]));
             record.Attributes.Add(Kv("http.request.header.referer", "https://example.com/page/" + (i % 20)));
             record.Attributes.Add(Kv("server.address", "www.example.com"));
-            record.Attributes.Add(new KeyValue { Key = "http.server.request.duration", Value = new AnyValue { DoubleValue = random.NextDouble() } });
+            record.Attributes.Add(new KeyValue { Key = "http.server.request.duration", Value = new AnyValue { DoubleValue = random.Next(1, 3000) / 1000.0 } }); // nginx $request_time: milliseconds
             record.Attributes.Add(Kv("log.file.path", "/var/log/nginx/access.log"));
             scope.LogRecords.Add(record);
         }

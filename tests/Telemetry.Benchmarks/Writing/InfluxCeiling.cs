@@ -57,6 +57,7 @@ public static class InfluxCeiling
         var uri = new Uri($"write?db={db}&precision=ns", UriKind.Relative);
         var next = -1;
         long requestTicks = 0;
+        var retried = 0;
         var influxCpu = server.ProcessorTime;
         var ownCpu = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
@@ -69,20 +70,32 @@ public static class InfluxCeiling
                     int i;
                     while ((i = Interlocked.Increment(ref next)) < bodies.Count)
                     {
-                        using var content = new ByteArrayContent(bodies[i]);
-                        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-                        if (gzip)
+                        for (var attempt = 1; ; attempt++)
                         {
-                            content.Headers.ContentEncoding.Add("gzip");
-                        }
+                            using var content = new ByteArrayContent(bodies[i]);
+                            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                            if (gzip)
+                            {
+                                content.Headers.ContentEncoding.Add("gzip");
+                            }
 
-                        var sent = Stopwatch.GetTimestamp();
-                        using var response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
-                        Interlocked.Add(ref requestTicks, Stopwatch.GetTimestamp() - sent);
-                        if (!response.IsSuccessStatusCode)
-                        {
+                            var sent = Stopwatch.GetTimestamp();
+                            using var response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
+                            Interlocked.Add(ref requestTicks, Stopwatch.GetTimestamp() - sent);
+                            if (response.IsSuccessStatusCode)
+                            {
+                                break;
+                            }
+
                             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                            throw new InvalidOperationException($"InfluxDB answered {(int)response.StatusCode}: {body}");
+                            if ((int)response.StatusCode < 500 || attempt == 5)
+                            {
+                                throw new InvalidOperationException($"InfluxDB answered {(int)response.StatusCode}: {body}");
+                            }
+
+                            // A 500 "timeout" (write-timeout on a starved machine): resent, like the collector's
+                            // writer does; the time counts. Identical points are stored once.
+                            Interlocked.Increment(ref retried);
                         }
                     }
                 },
@@ -94,7 +107,7 @@ public static class InfluxCeiling
         influxCpu = server.ProcessorTime - influxCpu;
         ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
         var stored = await CountAsync(server, db, cancellationToken, countSince).ConfigureAwait(false);
-        return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip, bodies.Count, (double)requestTicks / Stopwatch.Frequency, influxCpu, ownCpu);
+        return new CeilingResult(points, stored, elapsed, batchSize, concurrency, gzip, bodies.Count, (double)requestTicks / Stopwatch.Frequency, influxCpu, ownCpu, retried);
     }
 
     /// <summary>Points stored in <c>http_requests</c> of <paramref name="db"/> (<c>count("status_code")</c>: every point has it).</summary>
@@ -118,10 +131,10 @@ public static class InfluxCeiling
 }
 
 /// <summary>One ceiling measurement: points posted and found stored, wall time, and points per second.</summary>
-public sealed record CeilingResult(int Posted, long Stored, TimeSpan Elapsed, int BatchSize, int Concurrency, bool Gzip, int Requests, double RequestSeconds, TimeSpan InfluxCpu, TimeSpan ClientCpu)
+public sealed record CeilingResult(int Posted, long Stored, TimeSpan Elapsed, int BatchSize, int Concurrency, bool Gzip, int Requests, double RequestSeconds, TimeSpan InfluxCpu, TimeSpan ClientCpu, int Retried = 0)
 {
     public double PointsPerSecond => Posted / Elapsed.TotalSeconds;
 
     public override string ToString() =>
-        $"{Posted} points in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} points/s (batch {BatchSize}, {Concurrency} connections, gzip {Gzip}); stored {Stored}; {Requests} requests, {RequestSeconds / Requests * 1000:F0} ms each, {RequestSeconds / Elapsed.TotalSeconds:F2} in flight on average; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, sender {ClientCpu.TotalSeconds:F2} s";
+        $"{Posted} points in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} points/s (batch {BatchSize}, {Concurrency} connections, gzip {Gzip}); stored {Stored}; {Requests} requests, {RequestSeconds / Requests * 1000:F0} ms each, {RequestSeconds / Elapsed.TotalSeconds:F2} in flight on average, {Retried} resent after a 500; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, sender {ClientCpu.TotalSeconds:F2} s";
 }

@@ -116,6 +116,53 @@ public sealed class InfluxWriteQueueTests(InfluxDbFixture fixture)
     }
 
     [Fact]
+    public async Task Callers_points_are_split_across_batches_so_that_batches_are_full()
+    {
+        await using var fake = new RecordingInfluxListener();
+        await using var queue = Queue(V1(fake.Url, "db", o => { o.BatchMaxPoints = 5; o.FlushInterval = TimeSpan.FromSeconds(1); }));
+
+        var writes = Enumerable.Range(0, 3)
+            .Select(c => queue.WriteAsync(Lines(Enumerable.Range(0, 4).Select(i => $"m v={(c * 4) + i} {(c * 4) + i}").ToArray()), 4, default).AsTask())
+            .ToArray();
+        var results = await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(results, r => Assert.Equal(new WriteResult(WriteStatus.Written), r));
+        var sizes = fake.Requests.Select(r => r.BodyText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length).ToArray();
+        Assert.Equal([5, 5, 2], sizes);
+        var values = fake.Requests.SelectMany(r => r.BodyText.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"m v={i} {i}").Order().ToArray(), values);
+        Assert.Equal(0, queue.QueuedPoints);
+    }
+
+    [Fact]
+    public async Task Points_queued_while_every_slot_is_busy_leave_as_one_batch_when_a_slot_frees()
+    {
+        await using var fake = new RecordingInfluxListener();
+        fake.Enqueue(_ => new ScriptedAnswer(HttpStatusCode.NoContent, Delay: TimeSpan.FromMilliseconds(500)));
+        await using var queue = Queue(V1(fake.Url, "db", o => { o.MaxConcurrentRequests = 1; o.BatchMaxPoints = 100; o.FlushInterval = TimeSpan.FromMilliseconds(1); }));
+
+        var first = queue.WriteAsync(Lines("m v=0 0"), 1, default).AsTask();
+        while (fake.Requests.Count == 0 && !first.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        // The only slot is busy for 500 ms: these arrive one by one meanwhile, each older than flush_interval
+        // before the slot frees, and must not leave as a batch of one that then waits for the slot.
+        var later = new List<Task<WriteResult>>();
+        for (var i = 1; i <= 6; i++)
+        {
+            later.Add(queue.WriteAsync(Lines($"m v={i} {i}"), 1, default).AsTask());
+            await Task.Delay(40);
+        }
+
+        await Task.WhenAll([first, .. later]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Equal(6, fake.Requests[1].BodyText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task Shutdown_flushes_every_accepted_point_before_returning()
     {
         var db = await _influx.CreateUniqueDatabaseAsync();

@@ -1,4 +1,5 @@
 using System.Text;
+using FsCheck.Xunit;
 using Telemetry.Collector.Writing;
 
 namespace Telemetry.Collector.Tests.Writing;
@@ -37,5 +38,82 @@ public sealed class LineScannerTests
     public void Lines_without_quotes_split_on_every_newline()
     {
         Assert.Equal(["a v=1 1", "b v=2 2", "c v=3 3"], Split("a v=1 1\nb v=2 2\nc v=3 3\n"));
+    }
+
+    [Property(MaxTest = 5000)]
+    public void Vectorized_scan_finds_the_same_ends_as_a_byte_by_byte_scan(int seed)
+    {
+        string[] pieces = ["m", "s", "=", "\"", "\\", " ", ",", "\n", "a", "1i", "x=\"", "\\\"", "\\ ", "é"];
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        var count = random.Next(0, 40);
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(pieces[random.Next(pieces.Length)]);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        for (var start = 0; start < bytes.Length; start++)
+        {
+            Assert.Equal(ByteByByteLineEnd(bytes, start), LineScanner.LineEnd(bytes, start));
+        }
+    }
+
+    /// <summary>The scanner as first written, one byte at a time: the reference for the vectorized one.</summary>
+    private static int ByteByByteLineEnd(ReadOnlySpan<byte> span, int start)
+    {
+        var nl = span[start..].IndexOf((byte)'\n');
+        if (nl < 0)
+        {
+            return -1;
+        }
+
+        if (span.Slice(start, nl).IndexOf((byte)'"') < 0)
+        {
+            return start + nl;
+        }
+
+        var i = start;
+        while (i < span.Length && span[i] != (byte)' ')
+        {
+            if (span[i] == (byte)'\n')
+            {
+                return i;
+            }
+
+            i += span[i] == (byte)'\\' ? 2 : 1;
+        }
+
+        for (; i < span.Length; i++)
+        {
+            var b = span[i];
+            if (b == (byte)'\n')
+            {
+                return i;
+            }
+
+            if (b == (byte)'\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (b == (byte)'"' && i > start && span[i - 1] == (byte)'=' && (i < start + 2 || span[i - 2] != (byte)'\\'))
+            {
+                for (i++; i < span.Length; i++)
+                {
+                    if (span[i] == (byte)'\\')
+                    {
+                        i++;
+                    }
+                    else if (span[i] == (byte)'"')
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return -1;
     }
 }

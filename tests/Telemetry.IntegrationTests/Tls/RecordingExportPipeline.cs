@@ -16,6 +16,7 @@ public sealed class RecordingExportPipeline : IExportPipeline
     private readonly Lock _gate = new();
     private readonly List<ExportCall> _calls = [];
     private readonly Queue<ExportResult> _scripted = new();
+    private long _storedLogRecords;
 
     public RecordingExportPipeline(IExportPipeline inner)
     {
@@ -33,6 +34,10 @@ public sealed class RecordingExportPipeline : IExportPipeline
             }
         }
     }
+
+    /// <summary>Log records in the logs Exports the real pipeline answered OK (every copy counts: a record sent
+    /// twice counts twice).</summary>
+    public long StoredLogRecords => Interlocked.Read(ref _storedLogRecords);
 
     /// <summary>The next logs Export is answered with <paramref name="result"/> instead of being stored.</summary>
     public void AnswerNext(ExportResult result)
@@ -56,6 +61,20 @@ public sealed class RecordingExportPipeline : IExportPipeline
         }
 
         var result = scripted ?? await _inner.ExportLogsAsync(request, cancellationToken);
+        if (scripted is null && result.Status == ExportStatus.Ok)
+        {
+            var records = 0;
+            foreach (var resource in OpenTelemetry.Proto.Collector.Logs.V1.ExportLogsServiceRequest.Parser.ParseFrom(request.Span).ResourceLogs)
+            {
+                foreach (var scope in resource.ScopeLogs)
+                {
+                    records += scope.LogRecords.Count;
+                }
+            }
+
+            Interlocked.Add(ref _storedLogRecords, records);
+        }
+
         lock (_gate)
         {
             _calls.Add(new ExportCall(started, Stopwatch.GetTimestamp(), result, scripted is not null));
