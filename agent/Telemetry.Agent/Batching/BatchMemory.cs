@@ -14,8 +14,8 @@ namespace Telemetry.Agent.Batching;
 public static class BatchMemory
 {
     /// <summary>Arrays kept per size: the batches that can exist at once with the default
-    /// <c>batch.max_in_flight</c> (4 exporting, one in the channel, one sealed, one open) and one spare.</summary>
-    public const int ArraysPerSize = 8;
+    /// <c>batch.max_in_flight</c> (8 exporting, one in the channel, one sealed, one open) and spares.</summary>
+    public const int ArraysPerSize = 16;
 
     /// <summary>Largest array kept (larger ones, for a batch with a huge record, are left to the GC).</summary>
     public const int MaxPooledLength = 8 * 1024 * 1024;
