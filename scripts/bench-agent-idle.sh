@@ -27,6 +27,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+"$root/scripts/install-deps.sh"   # influxd and curl, when missing (a fresh machine)
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dir=$(mktemp -d /tmp/bench-agent-idle.XXXXXX)
 mkdir -p "$dir"/{influxdb,state,logs,web}
