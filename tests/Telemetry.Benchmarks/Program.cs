@@ -26,6 +26,11 @@ public static class BenchmarkProgram
             return Writing.CollectorThroughputCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
         }
 
+        if (args.Length > 0 && args[0] == "collector-stall")
+        {
+            return Writing.CollectorStallCommand.RunAsync(args, Console.Out).GetAwaiter().GetResult();
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

@@ -85,6 +85,11 @@ public sealed class InfluxDbOptions
     [ConfigurationKeyName("queue_max_points")]
     public int QueueMaxPoints { get; set; } = 100_000;
 
+    /// <summary>Bytes held for accepted Exports not yet answered (decoded request bodies plus their line
+    /// protocol queued for InfluxDB); beyond it new Exports get "overloaded" with a retry hint.</summary>
+    [ConfigurationKeyName("queue_max_bytes")]
+    public long QueueMaxBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>PEM file of the CA that signed InfluxDB's certificate (https URLs); system roots when empty.</summary>
     [ConfigurationKeyName("ca_file")]
     public string? CaFile { get; set; }

@@ -67,6 +67,15 @@ public sealed class InfluxDbOptionsValidator : IValidateOptions<InfluxDbOptions>
             errors.Add($"{S}.queue_max_points: {options.QueueMaxPoints} is smaller than batch_max_points ({options.BatchMaxPoints})");
         }
 
+        if (options.QueueMaxBytes < 64 * 1024 || options.QueueMaxBytes > 64L * 1024 * 1024 * 1024)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{S}.queue_max_bytes: {options.QueueMaxBytes} is outside 65536 (64 KiB)..68719476736 (64 GiB)"));
+        }
+        else if (options.QueueMaxBytes < options.BatchMaxBytes)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{S}.queue_max_bytes: {options.QueueMaxBytes} is smaller than batch_max_bytes ({options.BatchMaxBytes})"));
+        }
+
         Duration(errors, "flush_interval", options.FlushInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
         Duration(errors, "timeout", options.Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Duration(errors, "retry_initial_backoff", options.RetryInitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));

@@ -23,6 +23,7 @@ public static class MappingServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MappingMetrics>();
+        services.TryAddSingleton<AcceptedBytesBudget>();
         services.TryAddSingleton(sp =>
         {
             var enrichment = sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value;
@@ -38,6 +39,7 @@ public static class MappingServiceCollectionExtensions
                 new LogsMapper(limits, sp.GetRequiredService<RouteTemplater>(), staticTags),
                 new MetricsMapper(limits, staticTags),
                 sp.GetRequiredService<MappingMetrics>(),
+                sp.GetRequiredService<AcceptedBytesBudget>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ExportPipeline>>());
         });

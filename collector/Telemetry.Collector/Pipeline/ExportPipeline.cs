@@ -12,11 +12,15 @@ namespace Telemetry.Collector.Pipeline;
 /// and nothing is written; records rejected one by one, by the mapping or by InfluxDB, are reported as a
 /// partial success with their count and the first reason; a store that is down or a queue that is full
 /// are <c>Unavailable</c>/<c>ResourceExhausted</c> with a retry delay, so the sender keeps its data.
+/// An Export that does not fit the <see cref="AcceptedBytesBudget"/> (<c>influxdb.queue_max_bytes</c>) is
+/// refused <c>ResourceExhausted</c> before it is mapped; the mapping buffer goes back to its pool as soon as
+/// the sink has copied the points, not when they are written.
 /// </summary>
 public sealed class ExportPipeline : IExportPipeline
 {
     private static readonly TimeSpan DefaultUnavailableRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DefaultOverloadedRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly IPointSink _sink;
     private readonly LogsMapper _logs;
@@ -25,10 +29,14 @@ public sealed class ExportPipeline : IExportPipeline
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ObjectPool<MappingSession> _sessions;
+    private readonly AcceptedBytesBudget _budget;
+    private readonly RefusalLogThrottle _refusals;
 
-    internal ExportPipeline(IPointSink sink, LogsMapper logs, MetricsMapper metrics, MappingMetrics meters, TimeProvider time, ILogger<ExportPipeline> logger)
+    internal ExportPipeline(IPointSink sink, LogsMapper logs, MetricsMapper metrics, MappingMetrics meters, AcceptedBytesBudget budget, TimeProvider time, ILogger<ExportPipeline> logger)
     {
         _sink = sink;
+        _budget = budget;
+        _refusals = new RefusalLogThrottle(time, RefusalLogInterval);
         _logs = logs;
         _metrics = metrics;
         _meters = meters;
@@ -39,6 +47,11 @@ public sealed class ExportPipeline : IExportPipeline
 
     public ValueTask<ExportResult> ExportLogsAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
+        if (!_budget.TryTake(request.Length))
+        {
+            return ValueTask.FromResult(OverBudget());
+        }
+
         var session = _sessions.Get();
         MappingResult mapped;
         try
@@ -50,14 +63,20 @@ public sealed class ExportPipeline : IExportPipeline
         catch
         {
             _sessions.Return(session);
+            _budget.Release(request.Length);
             throw;
         }
 
-        return WriteAsync("logs", session, mapped, cancellationToken);
+        return WriteAsync("logs", session, mapped, request.Length, cancellationToken);
     }
 
     public ValueTask<ExportResult> ExportMetricsAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
+        if (!_budget.TryTake(request.Length))
+        {
+            return ValueTask.FromResult(OverBudget());
+        }
+
         var session = _sessions.Get();
         MappingResult mapped;
         try
@@ -68,14 +87,16 @@ public sealed class ExportPipeline : IExportPipeline
         catch
         {
             _sessions.Return(session);
+            _budget.Release(request.Length);
             throw;
         }
 
-        return WriteAsync("metrics", session, mapped, cancellationToken);
+        return WriteAsync("metrics", session, mapped, request.Length, cancellationToken);
     }
 
-    private async ValueTask<ExportResult> WriteAsync(string signal, MappingSession session, MappingResult mapped, CancellationToken cancellationToken)
+    private async ValueTask<ExportResult> WriteAsync(string signal, MappingSession session, MappingResult mapped, long held, CancellationToken cancellationToken)
     {
+        var sessionReturned = false;
         try
         {
             _meters.Received(signal, mapped.Received);
@@ -93,7 +114,15 @@ public sealed class ExportPipeline : IExportPipeline
                 return mapped.Rejected > 0 ? ExportResult.Partial(mapped.Rejected, mapped.RejectionMessage ?? "records rejected") : ExportResult.Success;
             }
 
-            var written = await _sink.WriteAsync(session.Output.WrittenMemory, mapped.Points, cancellationToken).ConfigureAwait(false);
+            // The sink copies the points before WriteAsync returns: the session (and its buffer, as large as
+            // the Export's line protocol) goes back to the pool now, not after InfluxDB has answered.
+            var bytes = session.Output.Length;
+            _budget.Add(bytes);
+            held += bytes;
+            var pending = _sink.WriteAsync(session.Output.WrittenMemory, mapped.Points, cancellationToken);
+            _sessions.Return(session);
+            sessionReturned = true;
+            var written = await pending.ConfigureAwait(false);
             switch (written.Status)
             {
                 case WriteStatus.Written:
@@ -120,8 +149,23 @@ public sealed class ExportPipeline : IExportPipeline
         }
         finally
         {
-            _sessions.Return(session);
+            if (!sessionReturned)
+            {
+                _sessions.Return(session);
+            }
+
+            _budget.Release(held);
         }
+    }
+
+    private ExportResult OverBudget()
+    {
+        if (_refusals.Count(out var refused))
+        {
+            Log.OverBudget(_logger, refused, _budget.Held, _budget.Limit);
+        }
+
+        return ExportResult.Overloaded("the collector holds influxdb.queue_max_bytes of accepted data not yet written to InfluxDB", DefaultOverloadedRetry);
     }
 
     private long NowNanos() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;

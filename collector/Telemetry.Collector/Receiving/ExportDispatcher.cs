@@ -47,7 +47,12 @@ public sealed class ExportDispatcher
     public void Record(string protocol, OtlpSignal signal, string? peer, in ExportAnswer answer, long bodyBytes, TimeSpan elapsed)
     {
         _metrics.Answered(protocol, signal, answer, bodyBytes, elapsed);
-        if (!answer.IsSuccess)
+        if (answer.Outcome == "overloaded")
+        {
+            // Can happen for every request while InfluxDB stalls: the pipeline writes a rate-limited warning.
+            _logger.Answered(protocol, signal, peer, answer.Outcome, answer.Message);
+        }
+        else if (!answer.IsSuccess)
         {
             _logger.Refused(protocol, signal, peer, answer.Outcome, answer.Message);
         }

@@ -8,7 +8,8 @@ namespace Telemetry.Collector.Writing;
 public interface IPointSink
 {
     /// <param name="points">Line protocol, one point per '\n'-terminated line. The sink copies what it
-    /// needs before the task completes; the caller may reuse the buffer afterwards.</param>
+    /// needs before the call returns (not only before the task completes): the caller may reuse the buffer as
+    /// soon as <see cref="WriteAsync"/> has returned its task.</param>
     /// <param name="pointCount">Number of points (lines) in <paramref name="points"/>.</param>
     /// <param name="cancellationToken">Cancels the wait (the client went away).</param>
     ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken);

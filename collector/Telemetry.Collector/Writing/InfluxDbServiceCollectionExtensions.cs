@@ -22,6 +22,7 @@ public static class InfluxDbServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<WriterMetrics>();
         services.TryAddSingleton<InfluxDbHttpClient>();
+        services.TryAddSingleton(sp => WriteBufferPool.For(sp.GetRequiredService<IOptions<InfluxDbOptions>>().Value));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<InfluxDbOptions>>().Value;
@@ -31,7 +32,8 @@ public static class InfluxDbServiceCollectionExtensions
                 ReadSecret(options),
                 sp.GetRequiredService<WriterMetrics>(),
                 sp.GetRequiredService<ILogger<InfluxDbWriter>>(),
-                sp.GetRequiredService<TimeProvider>());
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<WriteBufferPool>());
         });
         services.TryAddSingleton<InfluxWriteQueue>();
         services.TryAddSingleton<IPointSink>(sp => sp.GetRequiredService<InfluxWriteQueue>());

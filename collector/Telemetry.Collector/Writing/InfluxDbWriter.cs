@@ -31,11 +31,13 @@ public sealed class InfluxDbWriter
     private readonly WriterMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly WriteBufferPool _buffers;
     private readonly Uri _writeUri;
     private readonly AuthenticationHeaderValue? _authorization;
 
-    public InfluxDbWriter(HttpClient http, InfluxDbOptions options, string? secret, WriterMetrics metrics, ILogger<InfluxDbWriter> logger, TimeProvider time)
+    public InfluxDbWriter(HttpClient http, InfluxDbOptions options, string? secret, WriterMetrics metrics, ILogger<InfluxDbWriter> logger, TimeProvider time, WriteBufferPool? buffers = null)
     {
+        _buffers = buffers ?? WriteBufferPool.For(options);
         _http = http;
         _options = options;
         _metrics = metrics;
@@ -283,7 +285,7 @@ public sealed class InfluxDbWriter
         // The whole batch (every line, no blank ones) is sent as it is; a subset is copied out.
         var bytes = outcome.Lines.Bytes(set);
         var whole = set.Count == outcome.Lines.Count && (bytes == outcome.Batch.Length || bytes == outcome.Batch.Length + 1);
-        using var body = whole ? null : new LineBuffer(bytes + 64);
+        using var body = whole ? null : new LineBuffer(bytes + 64, _buffers);
         if (body is not null)
         {
             foreach (var line in set)
@@ -293,7 +295,7 @@ public sealed class InfluxDbWriter
         }
 
         var plain = body is null ? outcome.Batch : body.WrittenMemory;
-        using var compressed = _options.Gzip ? new LineBuffer(Math.Max(256, plain.Length / 4)) : null;
+        using var compressed = _options.Gzip ? new LineBuffer(Math.Max(256, plain.Length / 4), _buffers) : null;
         if (compressed is not null)
         {
             using var stream = new LineBufferStream(compressed);

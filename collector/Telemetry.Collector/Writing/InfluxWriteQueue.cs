@@ -21,21 +21,25 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
     private readonly WriterMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly WriteBufferPool _buffers;
     private readonly Channel<Chunk> _channel = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _gate = new();
     private readonly Task _loop;
+    private readonly Pipeline.RefusalLogThrottle _queueFullLines;
     private long _queued;
     private bool _stopping;
 
-    public InfluxWriteQueue(InfluxDbWriter writer, IOptions<InfluxDbOptions> options, WriterMetrics metrics, ILogger<InfluxWriteQueue> logger, TimeProvider time)
+    public InfluxWriteQueue(InfluxDbWriter writer, IOptions<InfluxDbOptions> options, WriterMetrics metrics, ILogger<InfluxWriteQueue> logger, TimeProvider time, WriteBufferPool? buffers = null)
     {
         _writer = writer;
         _options = options.Value;
+        _buffers = buffers ?? WriteBufferPool.For(_options);
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _queueFullLines = new Pipeline.RefusalLogThrottle(time, TimeSpan.FromSeconds(10));
         _slots = new SemaphoreSlim(_options.MaxConcurrentRequests, _options.MaxConcurrentRequests);
         _loop = Task.Run(RunAsync);
     }
@@ -57,11 +61,15 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
             // the whole queue is still taken when the queue is empty, or it could never pass.
             Interlocked.Add(ref _queued, -pointCount);
             _metrics.Overloaded(pointCount);
-            _logger.QueueFull(queued - pointCount, _options.QueueMaxPoints);
+            if (_queueFullLines.Count(out var refused))
+            {
+                _logger.QueueFull(refused, queued - pointCount, _options.QueueMaxPoints);
+            }
+
             return new WriteResult(WriteStatus.Overloaded, 0, "the InfluxDB write queue is full", OverloadRetryAfter());
         }
 
-        var pending = new PendingWrite(points.Span, pointCount);
+        var pending = new PendingWrite(points.Span, pointCount, _buffers);
         var chunks = Split(pending);
         lock (_gate)
         {
@@ -189,7 +197,7 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
                 continue;
             }
 
-            var batch = new Batch(BatchCapacity(first));
+            var batch = new Batch(BatchCapacity(first), _buffers);
             carry = batch.AddFitting(first, maxPoints, maxBytes);
 
             // The batch leaves when full, or flush_interval after its oldest point arrived (time spent
@@ -332,9 +340,9 @@ public sealed class InfluxWriteQueue : IPointSink, IAsyncDisposable
     }
 
     /// <summary>Chunks copied into one buffer, remembering where each starts.</summary>
-    private sealed class Batch(int capacity) : IDisposable
+    private sealed class Batch(int capacity, WriteBufferPool buffers) : IDisposable
     {
-        private readonly LineBuffer _buffer = new(capacity);
+        private readonly LineBuffer _buffer = new(capacity, buffers);
         private readonly List<(Chunk Chunk, int Start)> _chunks = [];
 
         public int Points { get; private set; }

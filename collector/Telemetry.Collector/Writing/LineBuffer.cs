@@ -3,17 +3,24 @@ using System.Buffers;
 namespace Telemetry.Collector.Writing;
 
 /// <summary>
-/// A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/> that can be rewound, so the
+/// A growable byte buffer rented from an <see cref="ArrayPool{T}"/> (by default <see cref="ArrayPool{T}.Shared"/>) that can be rewound, so the
 /// encoder can abandon a half-written point. Not thread-safe; dispose to return the array.
 /// </summary>
 public sealed class LineBuffer : IBufferWriter<byte>, IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _length;
 
     public LineBuffer(int initialCapacity = 4096)
+        : this(initialCapacity, ArrayPool<byte>.Shared)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    }
+
+    public LineBuffer(int initialCapacity, ArrayPool<byte> pool)
+    {
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(initialCapacity, 256));
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -79,7 +86,7 @@ public sealed class LineBuffer : IBufferWriter<byte>, IDisposable
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -99,11 +106,11 @@ public sealed class LineBuffer : IBufferWriter<byte>, IDisposable
     private void Grow(int sizeHint)
     {
         var newSize = Math.Max(_buffer.Length * 2, _length + sizeHint);
-        var next = ArrayPool<byte>.Shared.Rent(newSize);
+        var next = _pool.Rent(newSize);
         _buffer.AsSpan(0, _length).CopyTo(next);
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
         }
 
         _buffer = next;

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "InfluxDB answered {Status} at {Url}: {Reason} (does the database/bucket exist?)")]
     public static partial void WriteNotFound(this ILogger logger, int status, string url, string reason);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Write queue full ({Queued} of {Max} points): answering overloaded")]
-    public static partial void QueueFull(this ILogger logger, long queued, int max);
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Write queue full ({Queued} of {Max} points, influxdb.queue_max_points): answered overloaded {Refused} time(s) since the last such line")]
+    public static partial void QueueFull(this ILogger logger, long refused, long queued, int max);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Write queue flushing {Points} accepted points before shutdown")]
     public static partial void Flushing(this ILogger logger, long points);

@@ -8,6 +8,7 @@ internal sealed class PendingWrite
 {
     private readonly TaskCompletionSource<WriteResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly ArrayPool<byte> _pool;
     private byte[]? _buffer;
     private int _outstanding;
     private int _rejected;
@@ -15,9 +16,10 @@ internal sealed class PendingWrite
     private bool _unavailable;
     private TimeSpan? _retryAfter;
 
-    public PendingWrite(ReadOnlySpan<byte> points, int pointCount)
+    public PendingWrite(ReadOnlySpan<byte> points, int pointCount, ArrayPool<byte> pool)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, points.Length));
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(1, points.Length));
         points.CopyTo(_buffer);
         Length = points.Length;
         PointCount = pointCount;
@@ -71,7 +73,7 @@ internal sealed class PendingWrite
         _buffer = null;
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
 
         _completion.TrySetResult(_unavailable

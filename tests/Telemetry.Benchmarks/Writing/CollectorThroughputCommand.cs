@@ -259,7 +259,7 @@ public static class CollectorThroughputCommand
     }
 
     /// <summary>A gRPC length-prefixed message: flag (1 = compressed), big-endian length, bytes.</summary>
-    private static byte[] GrpcFrame(byte[] message, bool gzip)
+    internal static byte[] GrpcFrame(byte[] message, bool gzip)
     {
         if (gzip)
         {
@@ -283,24 +283,7 @@ public static class CollectorThroughputCommand
     {
         var db = await influx.CreateUniqueDatabaseAsync("collector").ConfigureAwait(false);
         using var dir = new TempDirectory("collector-throughput");
-        var grpc = FreePort.Get();
-        var config = dir.Combine("collector.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            receiver:
-              grpc_endpoint: "127.0.0.1:{grpc}"
-              http_endpoint: "127.0.0.1:{FreePort.Get()}"
-            self_metrics:
-              enabled: false
-            logging:
-              LogLevel:
-                Default: Warning
-            influxdb:
-              url: "{influx.Url}"
-              database: "{db}"
-            """).ConfigureAwait(false);
-        var app = CollectorApp.Build(["--config", config]);
-        await app.StartAsync().ConfigureAwait(false);
-        var uri = new Uri($"http://127.0.0.1:{grpc}{ExportPath}");
+        var (app, uri) = await StartCollectorAsync(influx, db, dir).ConfigureAwait(false);
         var clients = Enumerable.Range(0, inFlight).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromMinutes(5) }).ToArray();
         try
         {
@@ -352,6 +335,32 @@ public static class CollectorThroughputCommand
         }
     }
 
+    /// <summary>Starts a collector in this process (default configuration, self-metrics off, warnings only) writing to
+    /// <paramref name="db"/>, with more <c>influxdb</c> keys in <paramref name="influxYaml"/> (indented by two
+    /// spaces); returns it and the URI of its gRPC logs Export.</summary>
+    internal static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Export)> StartCollectorAsync(InfluxDbServer influx, string db, TempDirectory dir, string influxYaml = "")
+    {
+        var grpc = FreePort.Get();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            receiver:
+              grpc_endpoint: "127.0.0.1:{grpc}"
+              http_endpoint: "127.0.0.1:{FreePort.Get()}"
+            self_metrics:
+              enabled: false
+            logging:
+              LogLevel:
+                Default: Warning
+            influxdb:
+              url: "{influx.Url}"
+              database: "{db}"
+
+            """ + influxYaml).ConfigureAwait(false);
+        var app = CollectorApp.Build(["--config", config]);
+        await app.StartAsync().ConfigureAwait(false);
+        return (app, new Uri($"http://127.0.0.1:{grpc}{ExportPath}"));
+    }
+
     /// <summary>Each client (one connection, like one agent) sends the next Export as soon as its previous
     /// one is answered, until all are stored; refused Exports are resent after the hinted delay.</summary>
     private static async Task<(long Retried, long Rejected)> SendAllAsync(HttpClient[] clients, Uri uri, List<byte[]> exports, bool gzip)
@@ -384,7 +393,7 @@ public static class CollectorThroughputCommand
     }
 
     /// <summary>One unary gRPC call over HTTP/2 cleartext with a pre-encoded frame.</summary>
-    private static async Task<ExportAnswer> ExportAsync(HttpClient client, Uri uri, byte[] frame, bool gzip)
+    internal static async Task<ExportAnswer> ExportAsync(HttpClient client, Uri uri, byte[] frame, bool gzip)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
@@ -416,7 +425,7 @@ public static class CollectorThroughputCommand
             }
 
             TimeSpan? retry = long.TryParse(Header(response, "grpc-retry-pushback-ms"), CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
-            return new ExportAnswer(false, 0, retry);
+            return new ExportAnswer(false, 0, retry, status);
         }
 
         long rejected = 0;
@@ -426,7 +435,7 @@ public static class CollectorThroughputCommand
             rejected = answer.PartialSuccess?.RejectedLogRecords ?? 0;
         }
 
-        return new ExportAnswer(true, rejected, null);
+        return new ExportAnswer(true, rejected, null, status);
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>
@@ -434,7 +443,7 @@ public static class CollectorThroughputCommand
         : response.Headers.TryGetValues(name, out var h) ? h.FirstOrDefault()
         : null;
 
-    private readonly record struct ExportAnswer(bool Ok, long Rejected, TimeSpan? RetryAfter);
+    internal readonly record struct ExportAnswer(bool Ok, long Rejected, TimeSpan? RetryAfter, string GrpcStatus);
 
     private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, string Writes, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan Jit)
     {

@@ -45,7 +45,8 @@ public sealed class CollectorFixture : IAsyncDisposable
 
     /// <summary>Starts a collector on 127.0.0.1. <paramref name="receiverYaml"/> is added under <c>receiver:</c>
     /// (lines indented by two spaces), <paramref name="rootYaml"/> at the top level.</summary>
-    public static async Task<CollectorFixture> StartAsync(string receiverYaml = "", string rootYaml = "self_metrics:\n  enabled: false\n", bool tls = false)
+    /// <param name="realPipeline">Keep the collector's own pipeline (mapping, byte budget) in front of the fake sink.</param>
+    public static async Task<CollectorFixture> StartAsync(string receiverYaml = "", string rootYaml = "self_metrics:\n  enabled: false\n", bool tls = false, bool realPipeline = false)
     {
         var dir = new TempDirectory("collector-test");
         var grpcPort = FreePort.Get();
@@ -70,7 +71,11 @@ public sealed class CollectorFixture : IAsyncDisposable
         var sink = new FakePointSink();
         var app = CollectorApp.Build(["--config", path], (services, _) =>
         {
-            services.AddSingleton<IExportPipeline>(pipeline);
+            if (!realPipeline)
+            {
+                services.AddSingleton<IExportPipeline>(pipeline);
+            }
+
             services.AddSingleton<IStorageProbe>(probe);
             services.AddSingleton<IPointSink>(sink);
         });

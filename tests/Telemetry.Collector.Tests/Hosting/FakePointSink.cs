@@ -11,6 +11,9 @@ public sealed class FakePointSink : IPointSink
 
     public WriteResult Result { get; set; } = new(WriteStatus.Written);
 
+    /// <summary>Writes complete when this task does: InfluxDB stalled until the test opens it.</summary>
+    public Task Gate { get; set; } = Task.CompletedTask;
+
     public ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken)
     {
         var text = Encoding.UTF8.GetString(points.Span);
@@ -21,6 +24,12 @@ public sealed class FakePointSink : IPointSink
             Lines.Enqueue(line);
         }
 
-        return ValueTask.FromResult(Result);
+        return Gate.IsCompleted ? ValueTask.FromResult(Result) : WaitAsync(cancellationToken);
+    }
+
+    private async ValueTask<WriteResult> WaitAsync(CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        return Result;
     }
 }

@@ -23,7 +23,8 @@ public sealed class CollectorToInfluxDbTests(InfluxDbFixture fixture)
 
     private readonly InfluxDbServer _influx = fixture.Server;
 
-    private async Task<(WebApplication App, GrpcChannel Channel, TempDirectory Dir)> StartCollectorAsync(string database, string extraYaml = "")
+    /// <param name="influxYaml">More keys of the <c>influxdb</c> section, indented by two spaces.</param>
+    private async Task<(WebApplication App, GrpcChannel Channel, TempDirectory Dir)> StartCollectorAsync(string database, string extraYaml = "", string influxYaml = "")
     {
         var dir = new TempDirectory("collector-e2e");
         var grpcPort = FreePort.Get();
@@ -43,6 +44,7 @@ public sealed class CollectorToInfluxDbTests(InfluxDbFixture fixture)
             .Append("  database: ").Append(database).Append('\n')
             .Append("  max_retries: 1\n")
             .Append("  timeout: \"00:00:05\"\n")
+            .Append(influxYaml)
             .Append("enrichment:\n  static_tags: { env: test }\n  route_rules: [\"/static/**\"]\n")
             .Append(extraYaml)
             .ToString();
@@ -173,5 +175,74 @@ public sealed class CollectorToInfluxDbTests(InfluxDbFixture fixture)
         Assert.Equal(1.75, row["p90"].GetDouble(), 12);
         Assert.Equal("GET", row["http.request.method"].GetString());
         Assert.Equal("web-1", row["host"].GetString());
+    }
+
+    [Fact]
+    public async Task Nothing_accepted_is_lost_when_influxd_stops_for_seconds_and_resumes()
+    {
+        var db = await _influx.CreateUniqueDatabaseAsync("stall");
+        var (app, channel, dir) = await StartCollectorAsync(db, influxYaml: "  queue_max_bytes: 65536\n  batch_max_bytes: 65536\n");
+        await using var _a = app;
+        using var _c = channel;
+        using var _d = dir;
+        var client = new LogsService.LogsServiceClient(channel);
+        const int Exports = 40;
+        const int PerExport = 100;
+        var next = -1;
+        var answered = 0;
+        var refused = 0;
+
+        // Four agents, each resending an Export after the delay the collector asks for, until it is stored.
+        async Task SendAsync()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Exports)
+            {
+                var request = Request(Enumerable.Range(0, PerExport)
+                    .Select(r => Record(Time + (ulong)(i * PerExport + r), AccessLogAttributes(path: "/p/" + r))).ToArray());
+                while (true)
+                {
+                    try
+                    {
+                        await client.ExportAsync(request, deadline: DateTime.UtcNow.AddSeconds(60));
+                        Interlocked.Increment(ref answered);
+                        break;
+                    }
+                    catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.ResourceExhausted or Grpc.Core.StatusCode.Unavailable)
+                    {
+                        Interlocked.Increment(ref refused);
+                        await Task.Delay(200);
+                    }
+                }
+            }
+        }
+
+        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(SendAsync)).ToArray();
+        while (Volatile.Read(ref answered) < 5)
+        {
+            await Task.Delay(10);
+        }
+
+        Signal(_influx.ProcessId!.Value, "STOP");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            Signal(_influx.ProcessId!.Value, "CONT");
+        }
+
+        await Task.WhenAll(senders);
+
+        Assert.True(refused > 0, "the 64 KiB budget should have refused Exports while influxd was stopped");
+        Assert.Equal(Exports * PerExport, await _influx.CountRowsAsync(db, "http_requests"));
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 }

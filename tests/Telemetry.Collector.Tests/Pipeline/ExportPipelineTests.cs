@@ -17,11 +17,17 @@ public sealed class ExportPipelineTests
 {
     private const ulong Time = 1_700_000_000_000_000_000;
 
-    private static (IExportPipeline Pipeline, FakeSink Sink, ServiceProvider Services) Build(WriteResult result, Dictionary<string, string?>? config = null)
+    private static (IExportPipeline Pipeline, FakeSink Sink, ServiceProvider Services) Build(WriteResult result, Dictionary<string, string?>? config = null, AcceptedBytesBudget? budget = null)
     {
         var sink = new FakeSink(result);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(config ?? []).Build();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        if (budget is not null)
+        {
+            collection.AddSingleton(budget);
+        }
+
+        var services = collection
             .AddLogging()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)))
             .AddSingleton<IPointSink>(sink)
@@ -177,6 +183,67 @@ public sealed class ExportPipelineTests
     }
 
     [Fact]
+    public async Task An_export_beyond_queue_max_bytes_is_refused_as_overloaded_and_admitted_again_once_the_held_one_is_written()
+    {
+        var budget = new AcceptedBytesBudget(64 * 1024);
+        var (pipeline, sink, services) = Build(new WriteResult(WriteStatus.Written), budget: budget);
+        using var _s = services;
+        var stalled = new TaskCompletionSource();
+        sink.Gate = stalled.Task;
+        var big = Bytes(Request(Enumerable.Range(0, 200).Select(i => Record(Time + (ulong)i, AccessLogAttributes(path: "/p/" + i))).ToArray()));
+
+        var held = pipeline.ExportLogsAsync(big, CancellationToken.None);
+        var refused = await pipeline.ExportLogsAsync(TwoRecords(), CancellationToken.None);
+
+        Assert.False(held.IsCompleted);
+        Assert.Equal(ExportStatus.ResourceExhausted, refused.Status);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.Contains("influxdb.queue_max_bytes", refused.Message);
+        Assert.Single(sink.Calls);
+
+        stalled.SetResult();
+        Assert.Equal(ExportResult.Success, await held);
+        Assert.Equal(0, budget.Held);
+        Assert.Equal(ExportResult.Success, await pipeline.ExportLogsAsync(TwoRecords(), CancellationToken.None));
+        Assert.Equal(2, sink.Calls.Count);
+    }
+
+    [Fact]
+    public async Task While_influxdb_has_not_answered_the_budget_holds_the_request_body_and_its_line_protocol()
+    {
+        var budget = new AcceptedBytesBudget(64 * 1024 * 1024);
+        var (pipeline, sink, services) = Build(new WriteResult(WriteStatus.Written), budget: budget);
+        using var _s = services;
+        var stalled = new TaskCompletionSource();
+        sink.Gate = stalled.Task;
+        sink.HeldProbe = () => budget.Held;
+        var request = TwoRecords();
+
+        var pending = pipeline.ExportLogsAsync(request, CancellationToken.None);
+        stalled.SetResult();
+        await pending;
+
+        Assert.Equal(request.Length + Encoding.UTF8.GetByteCount(sink.Calls.Single().Text), sink.HeldWhileWaiting);
+        Assert.Equal(0, budget.Held);
+    }
+
+    [Theory]
+    [InlineData(WriteStatus.Unavailable)]
+    [InlineData(WriteStatus.Overloaded)]
+    public async Task A_failed_write_gives_its_bytes_back(WriteStatus status)
+    {
+        var budget = new AcceptedBytesBudget(64 * 1024);
+        var (pipeline, _, services) = Build(new WriteResult(status, 0, "down", TimeSpan.FromSeconds(1)), budget: budget);
+        using var _s = services;
+
+        await pipeline.ExportLogsAsync(TwoRecords(), CancellationToken.None);
+        var bytes = TwoRecords();
+        await pipeline.ExportLogsAsync(bytes.AsMemory(0, bytes.Length - 5), CancellationToken.None);
+
+        Assert.Equal(0, budget.Held);
+    }
+
+    [Fact]
     public void Invalid_configuration_refuses_to_start_naming_the_key()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build(new WriteResult(WriteStatus.Written), new() { ["enrichment:max_routes"] = "0" }));
@@ -205,10 +272,22 @@ public sealed class ExportPipelineTests
 
         public Task Gate { get; set; } = Task.CompletedTask;
 
-        public async ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken)
+        /// <summary>Bytes the pipeline's budget held while the last call was waiting at <see cref="Gate"/>.</summary>
+        public Func<long>? HeldProbe { get; set; }
+
+        public long HeldWhileWaiting { get; private set; }
+
+        public ValueTask<WriteResult> WriteAsync(ReadOnlyMemory<byte> points, int pointCount, CancellationToken cancellationToken)
+        {
+            // Like the write queue: the points are copied before the call returns, the caller may reuse its buffer.
+            Calls.Add((Encoding.UTF8.GetString(points.Span), pointCount));
+            return WaitAsync(cancellationToken);
+        }
+
+        private async ValueTask<WriteResult> WaitAsync(CancellationToken cancellationToken)
         {
             await Gate.WaitAsync(cancellationToken);
-            Calls.Add((Encoding.UTF8.GetString(points.Span), pointCount));
+            HeldWhileWaiting = HeldProbe?.Invoke() ?? 0;
             return result;
         }
     }

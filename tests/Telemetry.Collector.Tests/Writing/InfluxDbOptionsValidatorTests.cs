@@ -22,6 +22,8 @@ public sealed class InfluxDbOptionsValidatorTests
     [InlineData("flush_interval", "00:00:00", "influxdb.flush_interval: 00:00:00 is outside")]
     [InlineData("password_file", "/nonexistent/pw", "influxdb.password_file: file '/nonexistent/pw' does not exist")]
     [InlineData("ca_file", "/nonexistent/ca.pem", "influxdb.ca_file: file '/nonexistent/ca.pem' does not exist")]
+    [InlineData("queue_max_bytes", "1000", "influxdb.queue_max_bytes: 1000 is outside 65536 (64 KiB)..68719476736 (64 GiB)")]
+    [InlineData("queue_max_bytes", "1048576", "influxdb.queue_max_bytes: 1048576 is smaller than batch_max_bytes (4194304)")]
     public void Wrong_value_is_refused_naming_the_key_and_the_value(string key, string value, string expected)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
