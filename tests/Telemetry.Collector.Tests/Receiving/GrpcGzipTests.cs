@@ -23,6 +23,20 @@ public sealed class GrpcGzipTests
         Assert.Equal(logs, Assert.Single(collector.Pipeline.Logs));
     }
 
+    [Fact]
+    public async Task Gzip_message_over_max_request_bytes_once_inflated_is_accepted_under_max_decompressed_bytes()
+    {
+        await using var collector = await CollectorFixture.StartAsync(Limits);
+        var logs = OtlpSamples.LogsBytes(100);
+        var compressed = GzipSamples.Gzip(logs);
+        Assert.True(logs.Length is > 4096 and <= 65536 && compressed.Length < 4096, $"{logs.Length} bytes, {compressed.Length} compressed");
+
+        var (status, message) = await RawGrpc.PostFrameAsync(collector.GrpcAddress, LogsPath, compressed, "gzip");
+
+        Assert.True(status == StatusCode.OK, message);
+        Assert.Equal(logs, Assert.Single(collector.Pipeline.Logs));
+    }
+
     [Theory]
     [MemberData(nameof(MalformedCases))]
     public async Task Malformed_gzip_is_INVALID_ARGUMENT_and_the_collector_keeps_serving(string malformed)
