@@ -74,7 +74,7 @@ public static class CollectorApp
         {
             grpc.MaxReceiveMessageSize = receiver.MaxRequestBytes;
             grpc.EnableDetailedErrors = false;
-            grpc.CompressionProviders = [new CappedGzipCompressionProvider(receiver.MaxDecompressedBytes)];
+            grpc.CompressionProviders = [new GzipPassThroughCompressionProvider()];
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpGrpcService>, OtlpGrpcMethodProvider>());
         services.AddSingleton<BearerTokenAuthenticator>();

@@ -13,7 +13,7 @@ public sealed class OtlpGrpcMethodProvider : IServiceMethodProvider<OtlpGrpcServ
 
     private static readonly Marshaller<RequestPayload> RequestMarshaller = new(
         static (_, _) => throw new NotSupportedException("requests are only received"),
-        static context => RequestPayload.Copy(context.PayloadAsReadOnlySequence()));
+        static context => RequestPayload.FromGrpcMessage(context.PayloadAsReadOnlySequence()));
 
     private static readonly Marshaller<byte[]> ResponseMarshaller = new(
         static (bytes, context) => context.Complete(bytes),

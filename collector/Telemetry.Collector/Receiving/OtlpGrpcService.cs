@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Telemetry.Collector.Configuration;
 
 namespace Telemetry.Collector.Receiving;
 
@@ -9,8 +11,9 @@ namespace Telemetry.Collector.Receiving;
 /// <c>opentelemetry.proto.collector.metrics.v1.MetricsService/Export</c> on raw bytes: the request body
 /// goes to the pipeline as received (no Google.Protobuf object tree); failures are answered through
 /// <see cref="ExportAnswers"/> with <c>google.rpc.Status</c> (and RetryInfo) in <c>grpc-status-details-bin</c>.
-/// Message size limits and <c>grpc-encoding</c> decompression are enforced by Grpc.AspNetCore before the
-/// handler runs (see <see cref="CappedGzipCompressionProvider"/>).
+/// Grpc.AspNetCore caps the message as received at <c>receiver.max_request_bytes</c>; a gzip-compressed
+/// message arrives still compressed (see <see cref="GzipPassThroughCompressionProvider"/>) and is inflated
+/// here after the token check, under <c>receiver.max_decompressed_bytes</c>.
 /// </summary>
 public sealed class OtlpGrpcService
 {
@@ -18,12 +21,14 @@ public sealed class OtlpGrpcService
 
     private readonly ExportDispatcher _dispatcher;
     private readonly BearerTokenAuthenticator _authenticator;
+    private readonly int _maxDecompressedBytes;
     private readonly TimeProvider _time;
 
-    public OtlpGrpcService(ExportDispatcher dispatcher, BearerTokenAuthenticator authenticator, TimeProvider time)
+    public OtlpGrpcService(ExportDispatcher dispatcher, BearerTokenAuthenticator authenticator, IOptions<ReceiverOptions> options, TimeProvider time)
     {
         _dispatcher = dispatcher;
         _authenticator = authenticator;
+        _maxDecompressedBytes = options.Value.MaxDecompressedBytes;
         _time = time;
     }
 
@@ -41,9 +46,13 @@ public sealed class OtlpGrpcService
             {
                 answer = ExportAnswers.Unauthenticated;
             }
-            else
+            else if (!request.IsGzip)
             {
                 answer = await _dispatcher.ExportAsync(signal, request.Memory, context.CancellationToken);
+            }
+            else
+            {
+                answer = await InflateAndExportAsync(signal, request, context.CancellationToken);
             }
 
             _dispatcher.Record(Protocol, signal, context.Peer, answer, request.Length, _time.GetElapsedTime(started));
@@ -53,6 +62,20 @@ public sealed class OtlpGrpcService
             }
 
             throw Failure(answer);
+        }
+    }
+
+    private async Task<ExportAnswer> InflateAndExportAsync(OtlpSignal signal, RequestPayload request, CancellationToken cancellationToken)
+    {
+        var (inflated, refusal) = PayloadInflater.Inflate(request.Memory, ContentCoding.Gzip, _maxDecompressedBytes);
+        if (refusal is { } refused)
+        {
+            return refused;
+        }
+
+        using (inflated)
+        {
+            return await _dispatcher.ExportAsync(signal, inflated!.WrittenMemory, cancellationToken);
         }
     }
 

@@ -85,7 +85,7 @@ public sealed class OtlpHttpReceiver
             bodySize(body.Length);
             if (coding != ContentCoding.Identity)
             {
-                var (inflated, inflateRefusal) = RequestBodyReader.Decompress(body, coding, _options.MaxDecompressedBytes);
+                var (inflated, inflateRefusal) = PayloadInflater.Inflate(body.WrittenMemory, coding, _options.MaxDecompressedBytes);
                 if (inflateRefusal is { } bad)
                 {
                     return bad;

@@ -2,34 +2,44 @@ using System.Buffers;
 
 namespace Telemetry.Collector.Receiving;
 
-/// <summary>A request body copied out of the transport into a pooled array; dispose to return it.</summary>
+/// <summary>A request body copied out of the transport into a pooled array; dispose to return it. A gRPC
+/// message sent with its compressed flag is kept compressed (<see cref="IsGzip"/>) until it is authenticated.</summary>
 public sealed class RequestPayload : IDisposable
 {
     private byte[]? _array;
 
-    private RequestPayload(byte[] array, int length)
+    private RequestPayload(byte[] array, int length, bool isGzip)
     {
         _array = array;
         Length = length;
+        IsGzip = isGzip;
     }
 
+    /// <summary>Bytes as received (compressed when <see cref="IsGzip"/>).</summary>
     public int Length { get; }
+
+    /// <summary>Whether the bytes are a gzip member still to be inflated.</summary>
+    public bool IsGzip { get; }
 
     public ReadOnlyMemory<byte> Memory => _array is { } a ? a.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(RequestPayload));
 
-    public static RequestPayload Copy(in ReadOnlySequence<byte> bytes)
+    /// <summary>Copies a gRPC message; one that starts with <see cref="GzipPassThroughCompressionProvider.Marker"/>
+    /// is the compressed message behind it.</summary>
+    public static RequestPayload FromGrpcMessage(in ReadOnlySequence<byte> message)
     {
+        var isGzip = !message.IsEmpty && message.FirstSpan[0] == GzipPassThroughCompressionProvider.Marker;
+        var bytes = isGzip ? message.Slice(1) : message;
         var length = checked((int)bytes.Length);
         var array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         bytes.CopyTo(array);
-        return new RequestPayload(array, length);
+        return new RequestPayload(array, length, isGzip);
     }
 
     public static RequestPayload Copy(ReadOnlySpan<byte> bytes)
     {
         var array = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
         bytes.CopyTo(array);
-        return new RequestPayload(array, bytes.Length);
+        return new RequestPayload(array, bytes.Length, isGzip: false);
     }
 
     public void Dispose()

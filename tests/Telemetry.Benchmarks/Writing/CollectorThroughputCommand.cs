@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -8,7 +7,6 @@ using System.Net.Http.Headers;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using Telemetry.Benchmarks.Mapping;
-using Telemetry.Collector;
 using Telemetry.Collector.Configuration;
 using Telemetry.Collector.Enrichment;
 using Telemetry.Collector.Mapping;
@@ -18,62 +16,69 @@ using Telemetry.TestKit.InfluxDb;
 namespace Telemetry.Benchmarks.Writing;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Telemetry.Benchmarks -- collector-throughput [records] [per_export] [in_flight] [--no-gzip]
-/// [--influxd-cpus=LIST --own-cpus=LIST]</c> (defaults 1,000,000 records, 2048 per Export, 16 in flight)
+/// <c>dotnet run -c Release --project tests/Telemetry.Benchmarks -- collector-throughput [records] [per_export] [in_flight]
+/// [--rounds N] [--no-gzip] [--no-influx-gzip] [--influxd-cpus=LIST --own-cpus=LIST]</c> (defaults 1,000,000 records,
+/// 2048 per Export, 16 in flight, 1 round)
 /// <para>
-/// By default influxd, the senders and the collector share every CPU, so each CPU-second the collector spends is taken
-/// from influxd. With <c>--influxd-cpus=0 --own-cpus=1</c> (taskset lists) influxd runs on its own CPUs, as it does in
-/// a deployment where InfluxDB has its own host, and the ratio says whether the collector can keep it saturated.
+/// By default influxd, the senders and the collector share every CPU, so each CPU-second the collector or the
+/// senders spend is taken from influxd. With <c>--influxd-cpus=0 --own-cpus=1</c> (taskset lists) influxd runs on
+/// its own CPUs (the senders and the collector on the others), as in a deployment where InfluxDB has its own host.
 /// </para>
 /// <para>
-/// One private influxd, three measurements of the same points, each into its own fresh database:
+/// One private influxd and one collector process (<see cref="CollectorProcess"/>, its own runtime configuration),
+/// warmed up first; then N rounds, each of two measurements of the same points:
 /// </para>
 /// <list type="number">
-/// <item>InfluxDB's ceiling, before and after the collector run (the collector is compared with their mean):
-/// the exact line protocol the collector produces for these records (mapped beforehand by the collector's own
-/// <see cref="LogsMapper"/>), cut into batches of the writer's <c>batch_max_points</c>, gzipped like the writer
-/// does, posted straight to <c>/write</c> over <c>max_concurrent_requests</c> connections. Nothing but InfluxDB
-/// is timed.</item>
+/// <item>InfluxDB's ceiling, into a fresh database: the exact line protocol the collector produces for these
+/// records (mapped beforehand by the collector's own <see cref="LogsMapper"/>), cut into batches of the writer's
+/// <c>batch_max_points</c>, gzipped (outside the timing) when the writer gzips (<c>--no-influx-gzip</c>: neither
+/// does), posted straight to <c>/write</c> over <c>max_concurrent_requests</c> connections.</item>
 /// <item>End to end: the same records as OTLP/gRPC <c>Export</c> calls of <c>per_export</c> records
-/// (pre-encoded, gzip like the agent's default), <c>in_flight</c> senders each on its own HTTP/2
-/// connection with one Export outstanding (like that many agents), through the collector (in this
-/// process, default configuration) into InfluxDB, after warm-up passes that last until tiered compilation has
-/// stopped promoting methods. Timed from the first Export to the last OK, which the collector only gives once
-/// the points are stored.</item>
+/// (pre-serialized and gzipped once up front, like the agent's default), <c>in_flight</c> senders each on its own
+/// HTTP/2 connection with one Export outstanding (like that many agents), through the collector into InfluxDB
+/// (each round's points a week after the previous round's: a new shard, as fresh as the ceiling's database).
+/// Timed from the first Export to the last OK, which the collector only gives once the points are stored.</item>
 /// </list>
-/// Every run is checked with <c>count()</c>: every point stored exactly once. Prints the figures and
-/// the ratio; exits 1 when a count is off.
+/// Every run is checked with <c>count()</c>: every point stored exactly once. Prints each round's figures, CPU per
+/// record of the collector, the senders and influxd, and the median ratio with a verdict against 90 %; exits 1
+/// when a count is off, 3 when the median ratio is under 90 %.
 /// </summary>
 public static class CollectorThroughputCommand
 {
     private const string ExportPath = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
     private const ulong MeasuredTime = 1_700_000_000_000_000_000;
+    private const ulong RoundSpacing = 8UL * 24 * 3600 * 1_000_000_000;
     private const ulong WarmUpTime = 1_690_000_000_000_000_000;
     private const int WarmUpRecords = 30_000;
     private const int SteadyWarmUpRecords = 100_000;
     private const int MaxWarmUpPasses = 12;
+    private const double Target = 0.9;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var roundsAt = Array.IndexOf(args, "--rounds");
+        var rounds = roundsAt > 0 && roundsAt + 1 < args.Length ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 1;
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i + 1 != roundsAt + 1).ToArray();
         var records = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 1_000_000;
         var perExport = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2048;
         var inFlight = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 16;
         var gzip = !args.Contains("--no-gzip");
         var influxdCpus = OptionValue(args, "--influxd-cpus=");
         var ownCpus = OptionValue(args, "--own-cpus=");
-        var writer = new InfluxDbOptions();
+        var writer = new InfluxDbOptions { Gzip = !args.Contains("--no-influx-gzip") };
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"collector-throughput: {records} access-log records, {perExport} per Export, {inFlight} Exports in flight, OTLP gzip {gzip}; writer batch {writer.BatchMaxPoints}, {writer.MaxConcurrentRequests} requests, gzip {writer.Gzip}; load average {LoadAverage()}")).ConfigureAwait(false);
+            $"collector-throughput: {rounds} round(s) of {records} access-log records, {perExport} per Export, {inFlight} Exports in flight, OTLP gzip {gzip}; writer batch {writer.BatchMaxPoints}, {writer.MaxConcurrentRequests} requests, gzip {writer.Gzip} (ceiling alike); senders' UnfairSemaphoreSpinLimit {AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit") ?? "default"}; load average {LoadAverage()}")).ConfigureAwait(false);
 
         var (exportBodies, lines, points) = BuildExports(records, perExport, MeasuredTime, gzip);
 
-        // Warm-up records (in both runs, into the same database, in an earlier week: another shard, left
-        // out of the count): small Exports, so per-request code is called often enough to be promoted by
-        // tiered compilation too.
+        // Warm-up records (into the collector's database, in an earlier week: another shard, left out of the
+        // count): small Exports, so per-request code is called often enough to be promoted by tiered compilation
+        // too, then timed-run-sized ones.
         var (warmBodies, warmLines, _) = BuildExports(WarmUpRecords, 250, WarmUpTime, gzip);
         var (steadyBodies, _, _) = BuildExports(SteadyWarmUpRecords, perExport, WarmUpTime, gzip);
+        var batches = Rebatch(lines, writer.BatchMaxPoints);
+        var warmBatches = Rebatch(warmLines, writer.BatchMaxPoints);
 
         await using var influx = await InfluxDbServer.StartNewAsync().ConfigureAwait(false);
         if (influxdCpus is not null)
@@ -81,39 +86,63 @@ public static class CollectorThroughputCommand
             await PinAsync(influx.ProcessId ?? throw new InvalidOperationException("influxd is not running"), influxdCpus, output).ConfigureAwait(false);
         }
 
+        var collectorDb = await influx.CreateUniqueDatabaseAsync("collector").ConfigureAwait(false);
+        await using var collector = await CollectorProcess.StartAsync(influx.Url, collectorDb, writer.Gzip).ConfigureAwait(false);
         if (ownCpus is not null)
         {
             await PinAsync(Environment.ProcessId, ownCpus, output).ConfigureAwait(false);
+            await PinAsync(collector.ProcessId, ownCpus, output).ConfigureAwait(false);
         }
 
-        // The ceiling is measured before AND after the collector, each into a fresh database, and the collector
-        // is compared with their mean: on a shared machine the load drifts over minutes, and a single ceiling
-        // measured first would credit or blame the collector for that drift.
-        var batches = Rebatch(lines, writer.BatchMaxPoints);
-        var warmBatches = Rebatch(warmLines, writer.BatchMaxPoints);
-        var before = await MeasureCeilingAsync(influx, warmBatches, batches, writer, "before").ConfigureAwait(false);
-        await output.WriteLineAsync("InfluxDB ceiling before: " + before).ConfigureAwait(false);
-
-        var collector = await MeasureCollectorAsync(influx, warmBodies, steadyBodies, exportBodies, points, inFlight, gzip, output).ConfigureAwait(false);
-        await output.WriteLineAsync("collector end to end: " + collector).ConfigureAwait(false);
-
-        await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
-        var after = await MeasureCeilingAsync(influx, warmBatches, batches, writer, "after").ConfigureAwait(false);
-        await output.WriteLineAsync("InfluxDB ceiling after: " + after).ConfigureAwait(false);
-
-        var ceiling = (before.PointsPerSecond + after.PointsPerSecond) / 2;
-        var ratio = collector.PointsPerSecond / ceiling;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"ratio: collector / mean ceiling ({ceiling:F0} points/s) = {ratio:P1} (target >= 90 %; against the ceiling before {collector.PointsPerSecond / before.PointsPerSecond:P1}, after {collector.PointsPerSecond / after.PointsPerSecond:P1}); influxd CPU per point: ceiling {before.InfluxCpu.TotalMilliseconds * 1000 / points:F1}/{after.InfluxCpu.TotalMilliseconds * 1000 / points:F1} µs, collector run {collector.InfluxCpu.TotalMilliseconds * 1000 / points:F1} µs; load average {LoadAverage()}")).ConfigureAwait(false);
-
-        var ok = before.Stored == points && after.Stored == points && collector.Stored == points && collector.RejectedRecords == 0;
-        if (!ok)
+        var uri = new Uri($"http://127.0.0.1:{collector.GrpcPort}{ExportPath}");
+        var clients = Enumerable.Range(0, inFlight).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromMinutes(5) }).ToArray();
+        try
         {
-            await output.WriteLineAsync($"MISMATCH: {points} points, ceiling stored {before.Stored}/{after.Stored}, collector stored {collector.Stored}, rejected {collector.RejectedRecords}").ConfigureAwait(false);
-        }
+            await WarmUpAsync(collector, clients, uri, warmBodies, steadyBodies, gzip, output).ConfigureAwait(false);
+            var ratios = new List<double>();
+            var ok = true;
+            for (var round = 1; round <= rounds; round++)
+            {
+                await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
+                var ceiling = await MeasureCeilingAsync(influx, warmBatches, batches, writer, "r" + round.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                await output.WriteLineAsync($"round {round}: InfluxDB ceiling: {ceiling}").ConfigureAwait(false);
 
-        return ok ? 0 : 1;
+                var time = MeasuredTime + ((ulong)(round - 1) * RoundSpacing);
+                var exports = round == 1 ? exportBodies : BuildExports(records, perExport, time, gzip).Frames;
+                await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
+                await collector.WaitForIdleAsync().ConfigureAwait(false);
+                var result = await MeasureCollectorAsync(influx, collector, collectorDb, clients, uri, exports, points, inFlight, gzip, (long)time).ConfigureAwait(false);
+                await output.WriteLineAsync($"round {round}: collector end to end: {result}").ConfigureAwait(false);
+
+                var ratio = result.PointsPerSecond / ceiling.PointsPerSecond;
+                ratios.Add(ratio);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: ratio {ratio:P1} ({result.PointsPerSecond:F0} records/s / {ceiling.PointsPerSecond:F0} points/s); CPU µs per record: collector {PerRecord(result.CollectorCpu, points):F2}, senders {PerRecord(result.SenderCpu, points):F2}, influxd {PerRecord(result.InfluxCpu, points):F2} (in the ceiling run: influxd {PerRecord(ceiling.InfluxCpu, points):F2}, poster {PerRecord(ceiling.ClientCpu, points):F2}); load average {LoadAverage()}")).ConfigureAwait(false);
+
+                if (ceiling.Stored != points || result.Stored != points || result.RejectedRecords != 0)
+                {
+                    ok = false;
+                    await output.WriteLineAsync($"MISMATCH in round {round}: {points} points, ceiling stored {ceiling.Stored}, collector stored {result.Stored}, rejected {result.RejectedRecords}").ConfigureAwait(false);
+                }
+            }
+
+            ratios.Sort();
+            var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2;
+            var pass = median >= Target;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"verdict: median ratio of {ratios.Count} round(s) {median:P1} (rounds {string.Join(", ", ratios.Select(r => r.ToString("P1", CultureInfo.InvariantCulture)))}): {(pass ? "PASS" : "FAIL")} against {Target:P0}; load average {LoadAverage()}")).ConfigureAwait(false);
+            return !ok ? 1 : pass ? 0 : 3;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
     }
+
+    private static double PerRecord(TimeSpan cpu, int records) => cpu.TotalMilliseconds * 1000 / records;
 
     /// <summary>One ceiling measurement into a fresh database: the warm-up points first (an earlier shard, not
     /// counted), an idle wait, then the timed points.</summary>
@@ -123,24 +152,6 @@ public static class CollectorThroughputCommand
         await InfluxCeiling.MeasureLinesAsync(influx, warmUp, writer.MaxConcurrentRequests, writer.Gzip, db).ConfigureAwait(false);
         await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
         return await InfluxCeiling.MeasureLinesAsync(influx, batches, writer.MaxConcurrentRequests, writer.Gzip, db, (long)MeasuredTime).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits (at most 60 s) until no method has been compiled for a second: tiered compilation
-    /// promotes hot methods in the background after the warm-up traffic.</summary>
-    private static async Task WaitForJitIdleAsync()
-    {
-        var last = System.Runtime.JitInfo.GetCompiledMethodCount();
-        for (var i = 0; i < 60; i++)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == last)
-            {
-                return;
-            }
-
-            last = now;
-        }
     }
 
     /// <summary>Waits (at most 60 s) until influxd has used under 5 % of a core for two seconds in a row:
@@ -279,60 +290,41 @@ public static class CollectorThroughputCommand
         return frame;
     }
 
-    private static async Task<CollectorResult> MeasureCollectorAsync(InfluxDbServer influx, List<byte[]> warmUp, List<byte[]> steadyWarmUp, List<byte[]> exports, int points, int inFlight, bool gzip, TextWriter output)
+    /// <summary>Small Exports, then timed-run-sized ones again and again (same points, earlier shard) until the
+    /// collector's CPU for a pass changes by under 5 %: tiered compilation and dynamic PGO promote per-batch
+    /// code only after hundreds of thousands of records, and only while it is called.</summary>
+    private static async Task WarmUpAsync(CollectorProcess collector, HttpClient[] clients, Uri uri, List<byte[]> warmUp, List<byte[]> steadyWarmUp, bool gzip, TextWriter output)
     {
-        var db = await influx.CreateUniqueDatabaseAsync("collector").ConfigureAwait(false);
-        using var dir = new TempDirectory("collector-throughput");
-        var (app, uri) = await StartCollectorAsync(influx, db, dir).ConfigureAwait(false);
-        var clients = Enumerable.Range(0, inFlight).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromMinutes(5) }).ToArray();
-        try
+        await SendAllAsync(clients, uri, warmUp, gzip).ConfigureAwait(false);
+        var previous = TimeSpan.Zero;
+        for (var pass = 1; pass <= MaxWarmUpPasses; pass++)
         {
-            await SendAllAsync(clients, uri, warmUp, gzip).ConfigureAwait(false);
-
-            // Tiered compilation promotes a method after enough calls, and dynamic PGO compiles it twice more
-            // (instrumented, then optimized): per-batch code, called once per 5000 points, gets there only
-            // after hundreds of thousands of records. Methods are promoted only while they are called, so an
-            // idle wait proves nothing: the timed-run-sized Exports are sent again and again (same points,
-            // earlier shard) until a whole pass compiles (almost) nothing.
-            for (var pass = 1; pass <= MaxWarmUpPasses; pass++)
+            var cpu = collector.ProcessorTime;
+            await SendAllAsync(clients, uri, steadyWarmUp, gzip).ConfigureAwait(false);
+            cpu = collector.ProcessorTime - cpu;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warm-up pass {pass}: {SteadyWarmUpRecords} records, collector CPU {cpu.TotalSeconds:F2} s")).ConfigureAwait(false);
+            if (pass >= 3 && Math.Abs((cpu - previous).TotalSeconds) < 0.05 * previous.TotalSeconds)
             {
-                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-                await SendAllAsync(clients, uri, steadyWarmUp, gzip).ConfigureAwait(false);
-                compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warm-up pass {pass}: {SteadyWarmUpRecords} records, {compiled} methods compiled")).ConfigureAwait(false);
-                if (compiled < 5)
-                {
-                    break;
-                }
+                break;
             }
 
-            await WaitForJitIdleAsync().ConfigureAwait(false);
-            await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
-            await output.WriteLineAsync("collector warmed up, influxd idle: timing the collector").ConfigureAwait(false);
-
-            using var writes = new WriteStats();
-            var influxCpu = influx.ProcessorTime;
-            var ownCpu = Environment.CpuUsage.TotalTime;
-            var jit = System.Runtime.JitInfo.GetCompilationTime();
-            var clock = Stopwatch.StartNew();
-            var (retried, rejected) = await SendAllAsync(clients, uri, exports, gzip).ConfigureAwait(false);
-            var elapsed = clock.Elapsed;
-            influxCpu = influx.ProcessorTime - influxCpu;
-            ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
-            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
-            var stored = await InfluxCeiling.CountAsync(influx, db, CancellationToken.None, (long)MeasuredTime).ConfigureAwait(false);
-            return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, writes.Describe(elapsed), influxCpu, ownCpu, jit);
+            previous = cpu;
         }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
+    }
 
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
-        }
+    private static async Task<CollectorResult> MeasureCollectorAsync(InfluxDbServer influx, CollectorProcess collector, string db, HttpClient[] clients, Uri uri, List<byte[]> exports, int points, int inFlight, bool gzip, long since)
+    {
+        var influxCpu = influx.ProcessorTime;
+        var collectorCpu = collector.ProcessorTime;
+        var ownCpu = Environment.CpuUsage.TotalTime;
+        var clock = Stopwatch.StartNew();
+        var (retried, rejected) = await SendAllAsync(clients, uri, exports, gzip).ConfigureAwait(false);
+        var elapsed = clock.Elapsed;
+        influxCpu = influx.ProcessorTime - influxCpu;
+        collectorCpu = collector.ProcessorTime - collectorCpu;
+        ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
+        var stored = await InfluxCeiling.CountAsync(influx, db, CancellationToken.None, since).ConfigureAwait(false);
+        return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, influxCpu, collectorCpu, ownCpu);
     }
 
     /// <summary>Starts a collector in this process (default configuration, self-metrics off, warnings only) writing to
@@ -445,54 +437,11 @@ public static class CollectorThroughputCommand
 
     internal readonly record struct ExportAnswer(bool Ok, long Rejected, TimeSpan? RetryAfter, string GrpcStatus);
 
-    private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, string Writes, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan Jit)
+    private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan SenderCpu)
     {
         public double PointsPerSecond => Points / Elapsed.TotalSeconds;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Points} records in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} records/s ({Exports} Exports, {InFlight} in flight, gzip {Gzip}; {Retried} retried after RESOURCE_EXHAUSTED/UNAVAILABLE, {RejectedRecords} rejected); stored {Stored}; InfluxDB writes: {Writes}; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, collector + senders {CollectorCpu.TotalSeconds:F2} s = {CollectorCpu.TotalMilliseconds * 1000 / Points:F1} µs/record (of which JIT {Jit.TotalSeconds:F2} s)");
-    }
-
-    /// <summary>The writer's own instruments: how many requests, how full, and how many were in flight on
-    /// average (sum of request durations / wall time), to tell where end-to-end time goes.</summary>
-    private sealed class WriteStats : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _batches;
-        private long _points;
-        private double _seconds;
-
-        public WriteStats()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Telemetry.Collector" && instrument.Name is "telemetry.collector.write.batch_size" or "telemetry.collector.write.duration")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-            {
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _points, value);
-            });
-            _listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
-            {
-                lock (_listener)
-                {
-                    _seconds += value;
-                }
-            });
-            _listener.Start();
-        }
-
-        public string Describe(TimeSpan elapsed)
-        {
-            var batches = Interlocked.Read(ref _batches);
-            return batches == 0 ? "none seen" : string.Create(CultureInfo.InvariantCulture,
-                $"{batches} requests, {(double)Interlocked.Read(ref _points) / batches:F0} points each, {_seconds / batches * 1000:F0} ms each, {_seconds / elapsed.TotalSeconds:F2} in flight on average");
-        }
-
-        public void Dispose() => _listener.Dispose();
+            $"{Points} records in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} records/s ({Exports} Exports, {InFlight} in flight, gzip {Gzip}; {Retried} retried after RESOURCE_EXHAUSTED/UNAVAILABLE, {RejectedRecords} rejected); stored {Stored}; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, collector {CollectorCpu.TotalSeconds:F2} s, senders {SenderCpu.TotalSeconds:F2} s");
     }
 }

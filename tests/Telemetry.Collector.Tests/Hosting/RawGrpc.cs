@@ -32,11 +32,11 @@ public static class RawGrpc
     }
 
     /// <summary>Posts one gRPC frame built by hand (so the test controls compression) and returns grpc-status and grpc-message.</summary>
-    public static async Task<(StatusCode Status, string? Message)> PostFrameAsync(Uri address, string path, byte[] payload, string? grpcEncoding)
+    public static async Task<(StatusCode Status, string? Message)> PostFrameAsync(Uri address, string path, byte[] payload, string? grpcEncoding, bool? compressedFlag = null)
     {
         using var client = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var frame = new byte[5 + payload.Length];
-        frame[0] = grpcEncoding is null ? (byte)0 : (byte)1;
+        frame[0] = compressedFlag ?? grpcEncoding is not null ? (byte)1 : (byte)0;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, path)) {

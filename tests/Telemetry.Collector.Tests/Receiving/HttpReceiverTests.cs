@@ -266,6 +266,45 @@ public sealed class HttpReceiverTests
         Assert.Equal(0, collector.Pipeline.Calls);
     }
 
+    public static TheoryData<string> MalformedGzipCases() => new(GzipSamples.Malformed);
+
+    [Theory]
+    [MemberData(nameof(MalformedGzipCases))]
+    public async Task Malformed_gzip_body_is_400_and_the_server_keeps_serving(string malformed)
+    {
+        await using var collector = await CollectorFixture.StartAsync("  max_request_bytes: 4096\n  max_decompressed_bytes: 65536\n");
+        using var client = new HttpClient { BaseAddress = collector.HttpAddress };
+        var logs = OtlpSamples.LogsBytes(5);
+        var bad = Protobuf(GzipSamples.Build(malformed, logs));
+        bad.Headers.ContentEncoding.Add("gzip");
+        var good = Protobuf(GzipSamples.Gzip(logs));
+        good.Headers.ContentEncoding.Add("gzip");
+
+        using var badResponse = await client.PostAsync("/v1/logs", bad);
+        using var goodResponse = await client.PostAsync("/v1/logs", good);
+
+        Assert.Equal(HttpStatusCode.BadRequest, badResponse.StatusCode);
+        Assert.Contains("gzip", (await ProtobufStatus(badResponse)).Message);
+        Assert.Equal(HttpStatusCode.OK, goodResponse.StatusCode);
+        Assert.Equal(logs, Assert.Single(collector.Pipeline.Logs));
+    }
+
+    [Fact]
+    public async Task Truncated_deflate_body_is_400_not_a_shorter_message()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using var client = new HttpClient { BaseAddress = collector.HttpAddress };
+        var zlib = GzipSamples.Zlib(OtlpSamples.LogsBytes(20));
+        var truncated = Protobuf(zlib[..(zlib.Length / 2)]);
+        truncated.Headers.ContentEncoding.Add("deflate");
+
+        using var response = await client.PostAsync("/v1/logs", truncated);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("truncated", (await ProtobufStatus(response)).Message);
+        Assert.Equal(0, collector.Pipeline.Calls);
+    }
+
     [Fact]
     public async Task Oversize_body_is_413_with_or_without_content_length_and_the_server_keeps_serving()
     {

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Telemetry.TestKit;
+
+namespace Telemetry.Benchmarks.Writing;
+
+/// <summary>
+/// The collector as its own process (<c>telemetry-collector.dll</c> next to this benchmark, with its own runtime
+/// configuration), so that its CPU time is told apart from the senders' and measured as the product runs.
+/// </summary>
+public sealed class CollectorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _dir;
+    private readonly Task _drain;
+
+    private CollectorProcess(Process process, TempDirectory dir, int grpcPort)
+    {
+        _process = process;
+        _dir = dir;
+        GrpcPort = grpcPort;
+        _drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+    }
+
+    public int GrpcPort { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>CPU time (user + system) the collector has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Starts a collector writing to <paramref name="database"/> of <paramref name="influxUrl"/> and waits for /healthz.</summary>
+    public static async Task<CollectorProcess> StartAsync(Uri influxUrl, string database, bool influxGzip)
+    {
+        var dir = new TempDirectory("collector-throughput");
+        var grpc = FreePort.Get();
+        var http = FreePort.Get();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
+            receiver:
+              grpc_endpoint: "127.0.0.1:{grpc}"
+              http_endpoint: "127.0.0.1:{http}"
+            self_metrics:
+              enabled: false
+            logging:
+              LogLevel:
+                Default: Warning
+            influxdb:
+              url: "{influxUrl}"
+              database: "{database}"
+              gzip: {(influxGzip ? "true" : "false")}
+            """)).ConfigureAwait(false);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll"), "--config", config },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the collector did not start");
+        var collector = new CollectorProcess(process, dir, grpc);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{http}/healthz")).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return collector;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        await collector.DisposeAsync().ConfigureAwait(false);
+        throw new InvalidOperationException("the collector did not answer /healthz within 30 s");
+    }
+
+    /// <summary>Waits (at most 60 s) until the collector has used under 5 % of a core for two seconds in a row.</summary>
+    public async Task WaitForIdleAsync()
+    {
+        var quiet = 0;
+        var last = ProcessorTime;
+        for (var i = 0; i < 60 && quiet < 2; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            var now = ProcessorTime;
+            quiet = now - last < TimeSpan.FromMilliseconds(50) ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        await _drain.ConfigureAwait(false);
+        _process.Dispose();
+        _dir.Dispose();
+    }
+}
