@@ -267,8 +267,12 @@ def run(args, work, port, influxd, log_path):
     print(f"   influxd CPU {cpu1 - cpu0:.1f} s in {elapsed:.0f} s ({(cpu1 - cpu0) / elapsed * 100:.0f} % of a core), "
           f"{(cpu1 - cpu0) / max(points, 1) * 1e6:.0f} CPU-us per point")
     if cq:
-        for name, runs in sorted(cq.items(), key=lambda kv: -sum(kv[1])):
+        ranked = sorted(cq.items(), key=lambda kv: -sum(kv[1]))
+        for name, runs in ranked[:5]:
             print(f"   {name}: {len(runs)} runs, {sum(runs):.2f} s in all, median {pct(runs, 50):.3f} s, longest {max(runs):.3f} s")
+        if len(ranked) > 5:
+            rest = [v for _, runs in ranked[5:] for v in runs]
+            print(f"   {len(ranked) - 5} other continuous queries: {len(rest)} runs, {sum(rest):.2f} s in all, longest {max(rest):.3f} s")
         every = [v for runs in cq.values() for v in runs]
         print(f"   all continuous queries: {len(every)} runs, {sum(every):.2f} s wall in influxd")
     else:
