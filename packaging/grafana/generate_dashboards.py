@@ -292,20 +292,25 @@ def web_traffic():
         w=8, unit="s", custom=TS, options=LEGEND,
         desc="http.server.request.duration histogram: sum / count per bucket. Empty when the log format has no request time."))
 
+    # The same aggregates rolled up to one point per minute (telemetry.iql keeps the metric names and tags in
+    # rollup_90d): 90 days. Not rolled up from the raw http_requests points: those CQs re-read every line and
+    # stall InfluxDB's writes at thousands of lines/s (docs/operations.md, "Sizing: what the rollups cost").
     panels.append(lay.row("Long range (1-minute rollups, 90 days)"))
-    roll_filter = HTTP_FILTER
     panels.append(panel(
         lay, "timeseries", "Requests per status class (rollup)",
-        [target("A", f"SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\" WHERE {roll_filter} GROUP BY time($__interval), \"status_class\" fill(0)", alias="$tag_status_class")],
+        [target("A", f"SELECT sum(\"value\") FROM \"rollup_90d\".\"{M['req_count']}\" WHERE {agg_filter} GROUP BY time($__interval), \"http.response.status_class\" fill(0)",
+                alias="[[tag_http.response.status_class]]")],
         w=8, unit="short", custom=TS_STACK, options=LEGEND, interval="1m",
-        desc="From the cq_http_requests_1m continuous query; use for ranges beyond the 7 days of raw points."))
+        desc="From the cq_http_server_request_count_1m continuous query over the agent's request metrics; use for ranges beyond the 7 days of raw points."))
     panels.append(panel(
         lay, "timeseries", "Bytes served (rollup)",
-        [target("A", f"SELECT sum(\"bytes\") FROM \"rollup_90d\".\"http_requests_1m\" WHERE {roll_filter} GROUP BY time($__interval), \"vhost\" fill(0)", alias="$tag_vhost")],
+        [target("A", f"SELECT sum(\"value\") FROM \"rollup_90d\".\"{M['req_bytes']}\" WHERE {agg_filter} GROUP BY time($__interval), \"server.address\" fill(0)",
+                alias="[[tag_server.address]]")],
         w=8, unit="bytes", custom=TS, options=LEGEND, interval="1m"))
     panels.append(panel(
         lay, "timeseries", "Mean latency (rollup)",
-        [target("A", f"SELECT sum(\"duration_sum\") / sum(\"duration_count\") FROM \"rollup_90d\".\"http_requests_1m\" WHERE {roll_filter} GROUP BY time($__interval), \"host\" fill(none)", alias="$tag_host")],
+        [target("A", f"SELECT sum(\"sum\") / sum(\"count\") FROM \"rollup_90d\".\"{M['req_duration']}\" WHERE {agg_filter} GROUP BY time($__interval), \"host\" fill(none)",
+                alias="$tag_host")],
         w=8, unit="s", custom=TS, options=LEGEND, interval="1m"))
 
     variables = [

@@ -4,9 +4,15 @@
 # continuous query is dropped and re-created (so an edited definition takes effect).
 #
 # usage: apply.sh [--url http://127.0.0.1:8086] [--database telemetry] [--username U] [--password P]
-#                 [--password-file F] [--iql telemetry.iql] [--ca-file F]
+#                 [--password-file F] [--iql telemetry.iql] [--ca-file F] [--raw-request-rollups]
 #                 [--backfill FROM TO [--chunk MINUTES]]
 # env:   INFLUX_URL, INFLUX_DATABASE, INFLUX_USERNAME, INFLUX_PASSWORD
+#
+# --raw-request-rollups: also apply raw-request-rollups.iql, the optional continuous queries that roll up the
+#   raw http_requests points (by exact status and by route). They are off by default because at thousands of
+#   lines/s they stall InfluxDB's writes each minute (docs/operations.md, "Sizing: what the rollups cost").
+#   Without this flag apply.sh drops them if they exist (an earlier version created them by default), so
+#   re-run it with the same flags each time. With --backfill it also backfills them.
 #
 # --backfill FROM TO: instead of provisioning, recompute the rollups of every continuous query in the .iql
 #   for FROM <= time < TO (RFC 3339 UTC, e.g. 2026-11-23T10:00:00Z; FROM is rounded down and TO up to a whole
@@ -23,6 +29,7 @@ database="${INFLUX_DATABASE:-telemetry}"
 username="${INFLUX_USERNAME:-}"
 password="${INFLUX_PASSWORD:-}"
 iql="$here/telemetry.iql"
+raw_iql="$here/raw-request-rollups.iql" raw_rollups=0
 curl_tls=()
 backfill_from="" backfill_to="" chunk_minutes=10
 max_time=30 # seconds per request; a backfill chunk may read millions of points
@@ -36,6 +43,7 @@ while [ $# -gt 0 ]; do
     --password-file) password="$(tr -d '\n' < "$2")"; shift 2 ;;
     --iql) iql="$2"; shift 2 ;;
     --ca-file) curl_tls=(--cacert "$2"); shift 2 ;;
+    --raw-request-rollups) raw_rollups=1; shift ;;
     --backfill) [ $# -ge 3 ] || { echo "apply.sh: --backfill FROM TO" >&2; exit 2; }
                 backfill_from="$2"; backfill_to="$3"; shift 3 ;;
     --chunk) chunk_minutes="$2"; shift 2 ;;
@@ -102,6 +110,29 @@ statements() {
   fi
 }
 
+# cq_name_on STATEMENT -> '"name" ON "database"' of a CREATE CONTINUOUS QUERY statement; cq_name -> name.
+cq_name_on() {
+  local name_on="${1#CREATE CONTINUOUS QUERY }"
+  name_on="${name_on%% RESAMPLE *}"
+  printf '%s\n' "${name_on%% BEGIN *}"
+}
+cq_name() {
+  local name="${1#CREATE CONTINUOUS QUERY \"}"
+  printf '%s\n' "${name%%\"*}"
+}
+
+all=$(statements "$iql") || exit 1
+optional=""
+if [ -r "$raw_iql" ]; then
+  optional=$(statements "$raw_iql") || exit 1
+elif [ "$raw_rollups" = 1 ]; then
+  echo "apply.sh: --raw-request-rollups: cannot read $raw_iql" >&2
+  exit 2
+fi
+if [ "$raw_rollups" = 1 ]; then
+  all="$all"$'\n'"$optional"
+fi
+
 if [ -n "$backfill_from" ]; then
   [[ "$chunk_minutes" =~ ^[1-9][0-9]*$ ]] || { echo "apply.sh: --chunk MINUTES (a positive whole number), got '$chunk_minutes'" >&2; exit 2; }
   epoch() { # RFC 3339 -> seconds; only UTC ('Z') so the minute rounding is the one InfluxDB uses
@@ -115,11 +146,10 @@ if [ -n "$backfill_from" ]; then
   [ "$from" -lt "$to" ] || { echo "apply.sh: --backfill: FROM must be before TO" >&2; exit 2; }
   rfc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
   max_time=900
-  all=$(statements "$iql") || exit 1
   cqs=0 queries=0
   while IFS= read -r statement; do
     case "$statement" in "CREATE CONTINUOUS QUERY "*) ;; *) continue ;; esac
-    name="${statement#CREATE CONTINUOUS QUERY \"}"; name="${name%%\"*}"
+    name=$(cq_name "$statement")
     select="${statement#* BEGIN }"; select="${select% END}"
     case "$select" in
       "SELECT "*" GROUP BY time("*) ;;
@@ -139,7 +169,6 @@ if [ -n "$backfill_from" ]; then
   exit 0
 fi
 
-all=$(statements "$iql") || exit 1
 applied=0
 while IFS= read -r statement; do
   [ -n "$statement" ] || continue
@@ -154,9 +183,7 @@ while IFS= read -r statement; do
       fi
       ;;
     "CREATE CONTINUOUS QUERY "*)
-      name_on="${statement#CREATE CONTINUOUS QUERY }"
-      name_on="${name_on%% RESAMPLE *}"
-      name_on="${name_on%% BEGIN *}"
+      name_on=$(cq_name_on "$statement")
       status=0
       run "DROP CONTINUOUS QUERY $name_on" 'not found|does not exist' || status=$?
       if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then exit 1; fi
@@ -169,4 +196,20 @@ while IFS= read -r statement; do
   applied=$((applied + 1))
 done <<< "$all"
 
-echo "apply.sh: applied $applied statements to database '$database' at $url"
+# The optional continuous queries not asked for: drop them if an earlier run (or version) created them.
+# (InfluxDB answers a DROP of a continuous query that does not exist without an error, so look first.)
+dropped=0
+shown=$(query "SHOW CONTINUOUS QUERIES") || { echo "apply.sh: request failed: SHOW CONTINUOUS QUERIES" >&2; exit 1; }
+while IFS= read -r statement; do
+  case "$statement" in "CREATE CONTINUOUS QUERY "*) ;; *) continue ;; esac
+  name_on=$(cq_name_on "$statement") name=$(cq_name "$statement")
+  case $'\n'"$all"$'\n' in *$'\n'"CREATE CONTINUOUS QUERY $name_on "*) continue ;; esac
+  printf '%s' "$shown" | grep -Fq -e "[\"$name\",\"CREATE CONTINUOUS QUERY $name ON $database " \
+    -e "[\"$name\",\"CREATE CONTINUOUS QUERY $name ON \\\"$database\\\" " || continue
+  run "DROP CONTINUOUS QUERY $name_on" || exit 1
+  dropped=$((dropped + 1))
+done <<< "$optional"
+
+note=""
+[ "$dropped" -eq 0 ] || note=" (dropped $dropped optional continuous queries of $(basename "$raw_iql"); --raw-request-rollups keeps them)"
+echo "apply.sh: applied $applied statements to database '$database' at $url$note"

@@ -4,46 +4,33 @@
 //   influx bucket create --name telemetry_rollup_90d --retention 90d
 // then create each task below with `influx task create --file <one task>.flux` (split at the lines
 // starting with "// ---- task"). Each runs every minute over the last 2 minutes, so points up to a minute late are
-// counted, and writes 1-minute aggregates with the same tag sets as the v1 continuous queries.
+// counted, and writes 1-minute aggregates with the same tag sets as the v1 continuous queries. The optional
+// rollups of the raw http_requests points (v1: raw-request-rollups.iql) are in raw-request-rollups.flux.
 
-// ---- task: http_requests_1m
-option task = {name: "telemetry_http_requests_1m", every: 1m, offset: 10s}
+// ---- task: http_request_metrics_1m (the agent's request metrics; telemetry.iql cq_http_server_*_1m)
+// Requests per minute come from the agent's per-interval aggregates, not from the raw http_requests points:
+// a task over those re-reads every access-log line of its range (see raw-request-rollups.flux, optional).
+option task = {name: "telemetry_http_request_metrics_1m", every: 1m, offset: 10s}
 
-base = from(bucket: "telemetry")
+requests = from(bucket: "telemetry")
     |> range(start: -2m)
-    |> filter(fn: (r) => r._measurement == "http_requests")
+    |> filter(fn: (r) => r._measurement == "http.server.request.count" or r._measurement == "http.server.response.body.size" or r._measurement == "http.server.request.duration")
 
-keys = ["host", "service", "vhost", "status_class", "status", "method"]
-
-base
-    |> filter(fn: (r) => r._field == "status_code")
-    |> group(columns: keys)
-    |> aggregateWindow(every: 1m, fn: count, createEmpty: false)
-    |> set(key: "_field", value: "requests")
-    |> set(key: "_measurement", value: "http_requests_1m")
-    |> to(bucket: "telemetry_rollup_90d")
-
-base
-    |> filter(fn: (r) => r._field == "bytes")
-    |> group(columns: keys)
+// counters (delta): sum per minute; histogram: count and sum add up, min and max are the minute's extremes
+// (the percentile fields are not rolled up)
+requests
+    |> filter(fn: (r) => r._field == "value" or r._field == "count" or r._field == "sum")
     |> aggregateWindow(every: 1m, fn: sum, createEmpty: false)
-    |> set(key: "_measurement", value: "http_requests_1m")
     |> to(bucket: "telemetry_rollup_90d")
 
-base
-    |> filter(fn: (r) => r._field == "duration")
-    |> group(columns: keys)
-    |> aggregateWindow(every: 1m, fn: sum, createEmpty: false)
-    |> set(key: "_field", value: "duration_sum")
-    |> set(key: "_measurement", value: "http_requests_1m")
+requests
+    |> filter(fn: (r) => r._measurement == "http.server.request.duration" and r._field == "min")
+    |> aggregateWindow(every: 1m, fn: min, createEmpty: false)
     |> to(bucket: "telemetry_rollup_90d")
 
-base
-    |> filter(fn: (r) => r._field == "duration")
-    |> group(columns: keys)
-    |> aggregateWindow(every: 1m, fn: count, createEmpty: false)
-    |> set(key: "_field", value: "duration_count")
-    |> set(key: "_measurement", value: "http_requests_1m")
+requests
+    |> filter(fn: (r) => r._measurement == "http.server.request.duration" and r._field == "max")
+    |> aggregateWindow(every: 1m, fn: max, createEmpty: false)
     |> to(bucket: "telemetry_rollup_90d")
 
 // ---- task: host_metrics_1m (gauges: mean; the measurement names are those of telemetry.iql)

@@ -18,6 +18,9 @@ public sealed class SyntheticTelemetryFixture : IAsyncLifetime
         [("web-2", 200)] = 50, [("web-2", 302)] = 10, [("web-2", 500)] = 5,
     };
 
+    /// <summary>The agents' http.server.request.count points: 10 requests per host (web-1, web-2) every 30 s for 15 minutes (31 points each).</summary>
+    public const long AggregatedRequests = 2 * 31 * 10;
+
     private PrivateInfluxd? _influx;
 
     public PrivateInfluxd Influx => _influx ?? throw new InvalidOperationException("not started");
@@ -156,11 +159,12 @@ public sealed class SyntheticTelemetryFixture : IAsyncLifetime
             Assert.True(backfill.ExitCode == 0, await err + await output);
         }
 
-        // Wait until every request is rolled up (the 1 s CQs keep rewriting the last minutes with the same values).
+        // Wait until every request the agents counted is rolled up (the 1 s CQs keep rewriting the last minutes
+        // with the same values).
         for (var i = 0; i < 150; i++)
         {
-            var total = ProvisionedQuery.SumValues(await Influx.QueryAsync("SELECT sum(\"requests\") FROM \"rollup_90d\".\"http_requests_1m\"", "telemetry"));
-            if (total == Requests.Values.Sum())
+            var total = ProvisionedQuery.SumValues(await Influx.QueryAsync("SELECT sum(\"value\") FROM \"rollup_90d\".\"http.server.request.count\"", "telemetry"));
+            if (total == AggregatedRequests)
             {
                 return;
             }
@@ -168,7 +172,7 @@ public sealed class SyntheticTelemetryFixture : IAsyncLifetime
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("continuous queries did not roll up the synthetic requests");
+        throw new TimeoutException("continuous queries did not roll up the synthetic request metrics");
     }
 
     public async Task DisposeAsync()

@@ -7,8 +7,8 @@ using Telemetry.TestKit;
 namespace Telemetry.Provisioning.Tests.InfluxDb;
 
 /// <summary>
-/// packaging/influxdb/apply.sh against a real influxd: retention policies, continuous queries, and the
-/// rollups the continuous queries write. The rollup test runs the real CQ definitions inside influxd; only
+/// packaging/influxdb/apply.sh against a real influxd: retention policies, continuous queries (the default
+/// ones of telemetry.iql and the optional raw-request-rollups.iql), and the rollups the continuous queries write. The rollup test runs the real CQ definitions inside influxd; only
 /// their schedule is shortened (RESAMPLE EVERY 1m FOR 2m -> EVERY 1s FOR 3m: the same two complete minutes, same
 /// GROUP BY time(1m)) so the
 /// test need not wait for a minute boundary. The backfill tests run apply.sh --backfill, which recomputes
@@ -32,8 +32,10 @@ public partial class RetentionAndRollupTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static HashSet<string> CqNamesInIql() =>
-        CqName().Matches(File.ReadAllText(RepositoryFiles.Influx("telemetry.iql"))).Select(m => m.Groups[1].Value).ToHashSet();
+    private static HashSet<string> CqNamesInIql(string file = "telemetry.iql") =>
+        CqName().Matches(File.ReadAllText(RepositoryFiles.Influx(file))).Select(m => m.Groups[1].Value).ToHashSet();
+
+    private const string RawRollups = "raw-request-rollups.iql";
 
     private static async Task<Dictionary<string, (string Duration, bool Default)>> PoliciesAsync(PrivateInfluxd influx, string db = "telemetry")
     {
@@ -66,8 +68,9 @@ public partial class RetentionAndRollupTests
         var first = await ApplyAsync(influx);
         Assert.True(first.Code == 0, first.Err);
         var expectedCqs = CqNamesInIql();
-        Assert.Contains("cq_http_requests_1m", expectedCqs);
+        Assert.Contains("cq_http_server_request_count_1m", expectedCqs);
         Assert.Contains("cq_system_cpu_utilization_1m", expectedCqs);
+        Assert.DoesNotContain("cq_http_requests_1m", expectedCqs);
 
         var policies = await PoliciesAsync(influx);
         Assert.Equal(("168h0m0s", true), policies["raw"]);
@@ -78,6 +81,28 @@ public partial class RetentionAndRollupTests
         Assert.True(second.Code == 0, second.Err);
         Assert.Equal(policies, await PoliciesAsync(influx));
         Assert.Equal(expectedCqs, await CqsAsync(influx));
+    }
+
+    [Fact]
+    public async Task Rollups_of_raw_requests_are_created_only_when_asked_for_and_dropped_when_no_longer_asked_for()
+    {
+        await using var influx = await PrivateInfluxd.StartAsync();
+        var optional = CqNamesInIql(RawRollups);
+        Assert.Equal(["cq_http_requests_1m", "cq_http_routes_1m"], optional.Order());
+
+        var withRaw = await ApplyAsync(influx, "--raw-request-rollups");
+        Assert.True(withRaw.Code == 0, withRaw.Err);
+        Assert.Equal(CqNamesInIql().Union(optional).ToHashSet(), await CqsAsync(influx));
+
+        // An installation provisioned with them (as every one was before they became optional) loses them on
+        // the next plain run, and is told so.
+        var plain = await ApplyAsync(influx);
+        Assert.True(plain.Code == 0, plain.Err);
+        Assert.Equal(CqNamesInIql(), await CqsAsync(influx));
+        Assert.Contains("dropped 2 optional continuous queries", plain.Out, StringComparison.Ordinal);
+
+        var again = await ApplyAsync(influx);
+        Assert.DoesNotContain("dropped", again.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,12 +143,12 @@ public partial class RetentionAndRollupTests
     }
 
     [Fact]
-    public async Task Continuous_queries_roll_requests_and_host_metrics_up_to_one_minute_points_with_the_raw_counts()
+    public async Task Continuous_queries_roll_request_metrics_raw_requests_and_host_metrics_up_to_one_minute_points_and_count_late_points()
     {
         await using var influx = await PrivateInfluxd.StartAsync();
         using var dir = new TempDirectory("provisioning-iql");
         var fastIql = dir.Combine("fast.iql");
-        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"));
+        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql")) + "\n" + await File.ReadAllTextAsync(RepositoryFiles.Influx(RawRollups));
         Assert.Contains(ShippedSchedule, text, StringComparison.Ordinal);
         // A run covers [start of (run time + EVERY - FOR), run time): EVERY 1m FOR 2m covers the two minutes before
         // the run; EVERY 1s needs FOR 3m for those same two minutes.
@@ -154,6 +179,8 @@ public partial class RetentionAndRollupTests
                 lines.Append(CultureInfo.InvariantCulture, $"http_requests,host={host},service=nginx,vhost=www.example.test,method={method},status={status},status_class={cls} status_code={status}i,bytes=100i,duration=0.25,path=\"/x\" {PrivateInfluxd.Ns(t)}\n");
             }
 
+            // What the agent exported for the same lines: one point per series and export interval.
+            AddAggregates(lines, host, minute.AddSeconds(10 + (n % 40)), method, cls, count, maxSeconds: status / 1000.0);
             expected[(host, cls)] = expected.GetValueOrDefault((host, cls)) + count;
             expectedBytes[host] = expectedBytes.GetValueOrDefault(host) + (100L * count);
         }
@@ -172,25 +199,24 @@ public partial class RetentionAndRollupTests
 
         await influx.WriteAsync("telemetry", lines.ToString());
 
-        List<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> rows = [];
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            rows = await influx.RowsAsync("SELECT sum(\"requests\") AS \"requests\", sum(\"bytes\") AS \"bytes\", sum(\"duration_count\") AS \"n\", sum(\"duration_sum\") AS \"d\" FROM \"rollup_90d\".\"http_requests_1m\" GROUP BY \"host\", \"status_class\"", "telemetry");
-            if (rows.Sum(r => r.Values["requests"].GetInt64()) == 59)
-            {
-                break;
-            }
+        // The agent's request metrics, rolled up per minute under their own names and tags.
+        const string perClass = "SELECT sum(\"value\") AS \"requests\" FROM \"rollup_90d\".\"http.server.request.count\" GROUP BY \"host\", \"http.response.status_class\"";
+        Assert.Equal(expected.OrderBy(p => p.Key), (await WaitForTotalAsync(influx, perClass, 59)).ToDictionary(r => (r.Tags["host"], r.Tags["http.response.status_class"]), r => r.Values["requests"].GetInt64()).OrderBy(p => p.Key));
+        var bytes = await influx.RowsAsync("SELECT sum(\"value\") AS \"bytes\" FROM \"rollup_90d\".\"http.server.response.body.size\" WHERE \"host\" = 'web-1'", "telemetry");
+        Assert.Equal(expectedBytes["web-1"], Assert.Single(bytes).Values["bytes"].GetInt64());
+        var duration = Assert.Single(await influx.RowsAsync("SELECT sum(\"count\") AS \"n\", sum(\"sum\") AS \"s\", min(\"min\") AS \"lo\", max(\"max\") AS \"hi\" FROM \"rollup_90d\".\"http.server.request.duration\" WHERE \"host\" = 'web-1'", "telemetry"));
+        Assert.Equal((45L, 0.25 * 45, 0.01, 0.503), (duration.Values["n"].GetInt64(), Math.Round(duration.Values["s"].GetDouble(), 6), duration.Values["lo"].GetDouble(), duration.Values["hi"].GetDouble()));
+        var web1Minute = await influx.RowsAsync("SELECT \"value\" FROM \"rollup_90d\".\"http.server.request.count\" WHERE \"host\" = 'web-1' AND \"http.response.status_class\" = '4xx' GROUP BY \"http.request.method\", \"server.address\"", "telemetry");
+        Assert.Equal((minute1.ToUnixTimeSeconds(), 7.0), (Assert.Single(web1Minute).Values["time"].GetInt64() / 1_000_000_000, web1Minute[0].Values["value"].GetDouble()));
+        Assert.Equal(("POST", "www.example.test"), (web1Minute[0].Tags["http.request.method"], web1Minute[0].Tags["server.address"]));
 
-            await Task.Delay(200);
-        }
-
+        // The optional rollups of the raw lines (raw-request-rollups.iql) give the same counts, by exact status.
+        var rows = await WaitForTotalAsync(influx, "SELECT sum(\"requests\") AS \"requests\", sum(\"bytes\") AS \"bytes\", sum(\"duration_count\") AS \"n\", sum(\"duration_sum\") AS \"d\" FROM \"rollup_90d\".\"http_requests_1m\" GROUP BY \"host\", \"status_class\"", 59);
         var actual = rows.ToDictionary(r => (r.Tags["host"], r.Tags["status_class"]), r => r.Values["requests"].GetInt64());
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
         Assert.All(rows, r => Assert.Equal(r.Values["requests"].GetInt64(), r.Values["n"].GetInt64()));
         Assert.All(rows, r => Assert.Equal(0.25 * r.Values["n"].GetInt64(), r.Values["d"].GetDouble(), 6));
         Assert.Equal(expectedBytes["web-1"], rows.Where(r => r.Tags["host"] == "web-1").Sum(r => r.Values["bytes"].GetInt64()));
-
-        // One point per minute and tag set, at the minute's start.
         var perMinute = await influx.RowsAsync("SELECT \"requests\" FROM \"rollup_90d\".\"http_requests_1m\" WHERE \"host\" = 'web-1' AND \"status\" = '404'", "telemetry");
         Assert.Equal(minute1.ToUnixTimeMilliseconds() * 1_000_000, Assert.Single(perMinute).Values["time"].GetInt64());
         Assert.Equal(7, perMinute[0].Values["requests"].GetInt64());
@@ -202,12 +228,33 @@ public partial class RetentionAndRollupTests
         Assert.Equal(0.3, cpu.Values["value"].GetDouble(), 6);
         var net = await WaitForAsync(influx, "SELECT \"value\" FROM \"rollup_90d\".\"system.network.io\" GROUP BY \"network.io.direction\"");
         Assert.Equal(6000, net.Values["value"].GetDouble(), 6);
+
+        // A late export: minute 2 was rolled up already; the agent's next export for it arrives now, within the
+        // window (the minute is recomputed for a minute after it ends), and the minute's rollup is rewritten
+        // with it, not added to twice.
+        var late = new StringBuilder();
+        AddAggregates(late, "web-2", minute2.AddSeconds(58), "GET", "2xx", 6, maxSeconds: 0.2);
+        await influx.WriteAsync("telemetry", late.ToString());
+        var lateRows = await WaitForTotalAsync(influx, "SELECT sum(\"value\") AS \"requests\" FROM \"rollup_90d\".\"http.server.request.count\" WHERE \"host\" = 'web-2' GROUP BY \"http.response.status_class\"", 20);
+        Assert.Equal(16, lateRows.Single(r => r.Tags["http.response.status_class"] == "2xx").Values["requests"].GetInt64());
+        var minute2Points = await influx.RowsAsync("SELECT \"value\" FROM \"rollup_90d\".\"http.server.request.count\" WHERE \"host\" = 'web-2' AND \"http.response.status_class\" = '2xx'", "telemetry");
+        Assert.Equal((minute2.ToUnixTimeSeconds(), 16.0), (Assert.Single(minute2Points).Values["time"].GetInt64() / 1_000_000_000, minute2Points[0].Values["value"].GetDouble()));
+    }
+
+    /// <summary>The agent's request metrics for <paramref name="count"/> requests of one series, as the collector writes them.</summary>
+    private static void AddAggregates(StringBuilder lines, string host, DateTimeOffset at, string method, string statusClass, int count, double maxSeconds)
+    {
+        var tags = $"host={host},service=telemetry-agent,http.request.method={method},http.response.status_class={statusClass},server.address=www.example.test";
+        var t = PrivateInfluxd.Ns(at);
+        lines.Append(CultureInfo.InvariantCulture, $"http.server.request.count,{tags} value={count} {t}\n");
+        lines.Append(CultureInfo.InvariantCulture, $"http.server.response.body.size,{tags} value={100 * count} {t}\n");
+        lines.Append(CultureInfo.InvariantCulture, $"http.server.request.duration,{tags} count={count}i,sum={0.25 * count},min=0.01,max={maxSeconds},p50=0.25,p90=0.25,p99=0.25 {t}\n");
     }
 
     [Fact]
     public async Task Every_continuous_query_recomputes_the_last_two_minutes_each_minute()
     {
-        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql"));
+        var text = await File.ReadAllTextAsync(RepositoryFiles.Influx("telemetry.iql")) + await File.ReadAllTextAsync(RepositoryFiles.Influx(RawRollups));
         var statements = text.Split('\n').Where(l => l.StartsWith("CREATE CONTINUOUS QUERY", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(statements);
         Assert.All(statements, s => Assert.Contains(" " + ShippedSchedule + " BEGIN ", s, StringComparison.Ordinal));
@@ -229,9 +276,11 @@ public partial class RetentionAndRollupTests
             {
                 lines.Append(CultureInfo.InvariantCulture, $"http_requests,host=web-1,service=nginx,vhost=www.example.test,method=GET,status={status},status_class={status / 100}xx,route=/x status_code={status}i,bytes=10i,duration=0.5 {PrivateInfluxd.Ns(minute.AddSeconds(i % 60).AddMilliseconds(i))}\n");
             }
+
+            AddAggregates(lines, "web-1", minute.AddSeconds(50), "GET", status / 100 + "xx", count, maxSeconds: 0.5);
         }
 
-        Add(a, 200, 30);                 // minute A: whole, though FROM is 20 s into it
+        Add(a, 200, 30);                 // minute A: whole, though FROM is 20 s into it (its aggregates are at :50)
         Add(a.AddMinutes(1), 503, 10);   // minute B: TO is 30 s into it, so it is rolled up whole too
         Add(a.AddMinutes(2), 200, 5);    // minute C: after the range
         Add(a.AddMinutes(-1), 200, 7);   // the minute before: before the range
@@ -247,16 +296,27 @@ public partial class RetentionAndRollupTests
             Assert.True(backfill.Code == 0, backfill.Err);
             Assert.Contains("backfilled", backfill.Out, StringComparison.Ordinal);
 
-            var requests = await influx.RowsAsync("SELECT \"requests\", \"duration_sum\" FROM \"rollup_90d\".\"http_requests_1m\"", "telemetry");
+            var requests = await influx.RowsAsync("SELECT \"value\" FROM \"rollup_90d\".\"http.server.request.count\"", "telemetry");
             Assert.Equal(
-                [(a.ToUnixTimeSeconds(), 30L, 15.0), (a.AddMinutes(1).ToUnixTimeSeconds(), 10L, 5.0)],
-                requests.Select(r => (r.Values["time"].GetInt64() / 1_000_000_000, r.Values["requests"].GetInt64(), Math.Round(r.Values["duration_sum"].GetDouble(), 6))).Order().ToList());
-            var routes = await influx.RowsAsync("SELECT sum(\"requests\") AS \"requests\" FROM \"rollup_90d\".\"http_routes_1m\" GROUP BY \"route\"", "telemetry");
-            Assert.Equal(("/x", 40L), (Assert.Single(routes).Tags["route"], routes[0].Values["requests"].GetInt64()));
+                [(a.ToUnixTimeSeconds(), 30.0), (a.AddMinutes(1).ToUnixTimeSeconds(), 10.0)],
+                requests.Select(r => (r.Values["time"].GetInt64() / 1_000_000_000, r.Values["value"].GetDouble())).Order().ToList());
+            var duration = await influx.RowsAsync("SELECT \"count\", \"sum\" FROM \"rollup_90d\".\"http.server.request.duration\"", "telemetry");
+            Assert.Equal([(30L, 0.25 * 30), (10L, 0.25 * 10)], duration.Select(r => (r.Values["count"].GetInt64(), Math.Round(r.Values["sum"].GetDouble(), 6))).OrderDescending().ToList());
             var cpu = await influx.RowsAsync("SELECT \"value\" FROM \"rollup_90d\".\"system.cpu.utilization\" GROUP BY \"cpu.mode\"", "telemetry");
             Assert.Equal(0.3, Assert.Single(cpu).Values["value"].GetDouble(), 6);
             Assert.Equal("user", cpu[0].Tags["cpu.mode"]);
         }
+
+        // The raw lines are rolled up only when the optional rollups are asked for, and then exactly the same minutes.
+        Assert.Empty(await influx.RowsAsync("SELECT * FROM \"rollup_90d\".\"http_requests_1m\"", "telemetry"));
+        var withRaw = await ApplyAsync(influx, "--raw-request-rollups", "--backfill", from, to, "--chunk", "1");
+        Assert.True(withRaw.Code == 0, withRaw.Err);
+        var raw = await influx.RowsAsync("SELECT \"requests\", \"duration_sum\" FROM \"rollup_90d\".\"http_requests_1m\"", "telemetry");
+        Assert.Equal(
+            [(a.ToUnixTimeSeconds(), 30L, 15.0), (a.AddMinutes(1).ToUnixTimeSeconds(), 10L, 5.0)],
+            raw.Select(r => (r.Values["time"].GetInt64() / 1_000_000_000, r.Values["requests"].GetInt64(), Math.Round(r.Values["duration_sum"].GetDouble(), 6))).Order().ToList());
+        var routes = await influx.RowsAsync("SELECT sum(\"requests\") AS \"requests\" FROM \"rollup_90d\".\"http_routes_1m\" GROUP BY \"route\"", "telemetry");
+        Assert.Equal(("/x", 40L), (Assert.Single(routes).Tags["route"], routes[0].Values["requests"].GetInt64()));
     }
 
     [Theory]
@@ -269,6 +329,24 @@ public partial class RetentionAndRollupTests
         var (code, _, err) = await ApplyAsync(influx, "--backfill", from, to);
         Assert.Equal(2, code);
         Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    /// <summary>Rows of <paramref name="query"/> once their "requests" add up to <paramref name="total"/> (the CQs run every second).</summary>
+    private static async Task<List<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)>> WaitForTotalAsync(PrivateInfluxd influx, string query, long total)
+    {
+        List<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> rows = [];
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            rows = await influx.RowsAsync(query, "telemetry");
+            if (rows.Sum(r => r.Values["requests"].GetInt64()) == total)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return rows;
     }
 
     private static async Task<(Dictionary<string, string> Tags, Dictionary<string, System.Text.Json.JsonElement> Values)> WaitForAsync(PrivateInfluxd influx, string query)
