@@ -54,7 +54,7 @@ public static class CollectorStallCommand
         var db = await influx.CreateUniqueDatabaseAsync("stall").ConfigureAwait(false);
         using var dir = new TempDirectory("collector-stall");
         var extra = string.Concat(influxKeys.Select(k => $"  {k[0]}: {k[1]}\n"));
-        var (app, uri) = await CollectorThroughputCommand.StartCollectorAsync(influx, db, dir, extra).ConfigureAwait(false);
+        var (app, uri) = await StartCollectorAsync(influx, db, dir, extra).ConfigureAwait(false);
         using var gauges = new QueueGauges();
         var clients = Enumerable.Range(0, senderCount).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromMinutes(5) }).ToArray();
         var stats = new SendStats();
@@ -261,5 +261,31 @@ public static class CollectorStallCommand
         }
 
         public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Starts a collector in this process (default configuration, self-metrics off, warnings only) writing to
+    /// <paramref name="db"/>, with more <c>influxdb</c> keys in <paramref name="influxYaml"/> (indented by two
+    /// spaces); returns it and the URI of its gRPC logs Export.</summary>
+    private static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Export)> StartCollectorAsync(InfluxDbServer influx, string db, TempDirectory dir, string influxYaml = "")
+    {
+        var grpc = FreePort.Get();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            receiver:
+              grpc_endpoint: "127.0.0.1:{grpc}"
+              http_endpoint: "127.0.0.1:{FreePort.Get()}"
+            self_metrics:
+              enabled: false
+            logging:
+              LogLevel:
+                Default: Warning
+            influxdb:
+              url: "{influx.Url}"
+              database: "{db}"
+
+            """ + influxYaml).ConfigureAwait(false);
+        var app = Telemetry.Collector.CollectorApp.Build(["--config", config]);
+        await app.StartAsync().ConfigureAwait(false);
+        return (app, new Uri($"http://127.0.0.1:{grpc}{CollectorThroughputCommand.ExportPath}"));
     }
 }

@@ -45,7 +45,7 @@ namespace Telemetry.Benchmarks.Writing;
 /// </summary>
 public static class CollectorThroughputCommand
 {
-    private const string ExportPath = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    internal const string ExportPath = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
     private const ulong MeasuredTime = 1_700_000_000_000_000_000;
     private const ulong RoundSpacing = 8UL * 24 * 3600 * 1_000_000_000;
     private const ulong WarmUpTime = 1_690_000_000_000_000_000;
@@ -325,32 +325,6 @@ public static class CollectorThroughputCommand
         ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
         var stored = await InfluxCeiling.CountAsync(influx, db, CancellationToken.None, since).ConfigureAwait(false);
         return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, influxCpu, collectorCpu, ownCpu);
-    }
-
-    /// <summary>Starts a collector in this process (default configuration, self-metrics off, warnings only) writing to
-    /// <paramref name="db"/>, with more <c>influxdb</c> keys in <paramref name="influxYaml"/> (indented by two
-    /// spaces); returns it and the URI of its gRPC logs Export.</summary>
-    internal static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Export)> StartCollectorAsync(InfluxDbServer influx, string db, TempDirectory dir, string influxYaml = "")
-    {
-        var grpc = FreePort.Get();
-        var config = dir.Combine("collector.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            receiver:
-              grpc_endpoint: "127.0.0.1:{grpc}"
-              http_endpoint: "127.0.0.1:{FreePort.Get()}"
-            self_metrics:
-              enabled: false
-            logging:
-              LogLevel:
-                Default: Warning
-            influxdb:
-              url: "{influx.Url}"
-              database: "{db}"
-
-            """ + influxYaml).ConfigureAwait(false);
-        var app = CollectorApp.Build(["--config", config]);
-        await app.StartAsync().ConfigureAwait(false);
-        return (app, new Uri($"http://127.0.0.1:{grpc}{ExportPath}"));
     }
 
     /// <summary>Each client (one connection, like one agent) sends the next Export as soon as its previous
