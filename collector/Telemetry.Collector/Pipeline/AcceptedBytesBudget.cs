@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Telemetry.Collector.Configuration;
 
@@ -16,10 +18,14 @@ namespace Telemetry.Collector.Pipeline;
 /// </summary>
 public sealed class AcceptedBytesBudget
 {
+    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly RefusalLogThrottle _refusals;
+    private readonly ILogger _logger;
     private long _held;
 
-    public AcceptedBytesBudget(IOptions<InfluxDbOptions> options, IMeterFactory meterFactory)
-        : this(options.Value.QueueMaxBytes)
+    public AcceptedBytesBudget(IOptions<InfluxDbOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<AcceptedBytesBudget> logger)
+        : this(options.Value.QueueMaxBytes, time, logger)
     {
         var meter = meterFactory.Create(Writing.WriterMetrics.MeterName);
         meter.CreateObservableGauge("telemetry.collector.write.queue_bytes", () => Held, "By",
@@ -28,10 +34,12 @@ public sealed class AcceptedBytesBudget
             "influxdb.queue_max_bytes: beyond it new Exports are refused as overloaded.");
     }
 
-    public AcceptedBytesBudget(long limit)
+    public AcceptedBytesBudget(long limit, TimeProvider? time = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         Limit = limit;
+        _refusals = new RefusalLogThrottle(time ?? TimeProvider.System, RefusalLogInterval);
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The budget in bytes.</summary>
@@ -66,4 +74,13 @@ public sealed class AcceptedBytesBudget
 
     /// <summary>Gives back what an Export took and added, once it is answered.</summary>
     public void Release(long bytes) => Interlocked.Add(ref _held, -bytes);
+
+    /// <summary>Counts an Export refused for the budget; writes the warning at most once per 10 s, with the count.</summary>
+    public void CountRefusal()
+    {
+        if (_refusals.Count(out var refused))
+        {
+            Log.OverBudget(_logger, refused, Held, Limit);
+        }
+    }
 }

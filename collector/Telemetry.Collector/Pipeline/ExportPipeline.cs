@@ -20,7 +20,6 @@ public sealed class ExportPipeline : IExportPipeline
 {
     private static readonly TimeSpan DefaultUnavailableRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DefaultOverloadedRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly IPointSink _sink;
     private readonly LogsMapper _logs;
@@ -30,13 +29,11 @@ public sealed class ExportPipeline : IExportPipeline
     private readonly ILogger _logger;
     private readonly ObjectPool<MappingSession> _sessions;
     private readonly AcceptedBytesBudget _budget;
-    private readonly RefusalLogThrottle _refusals;
 
     internal ExportPipeline(IPointSink sink, LogsMapper logs, MetricsMapper metrics, MappingMetrics meters, AcceptedBytesBudget budget, TimeProvider time, ILogger<ExportPipeline> logger)
     {
         _sink = sink;
         _budget = budget;
-        _refusals = new RefusalLogThrottle(time, RefusalLogInterval);
         _logs = logs;
         _metrics = metrics;
         _meters = meters;
@@ -158,14 +155,15 @@ public sealed class ExportPipeline : IExportPipeline
         }
     }
 
+    /// <summary>The answer to an Export that does not fit the budget.</summary>
+    private static readonly ExportResult OverBudgetResult =
+        ExportResult.Overloaded("the collector holds influxdb.queue_max_bytes of accepted data not yet written to InfluxDB", DefaultOverloadedRetry);
+
     private ExportResult OverBudget()
     {
-        if (_refusals.Count(out var refused))
-        {
-            Log.OverBudget(_logger, refused, _budget.Held, _budget.Limit);
-        }
+        _budget.CountRefusal();
 
-        return ExportResult.Overloaded("the collector holds influxdb.queue_max_bytes of accepted data not yet written to InfluxDB", DefaultOverloadedRetry);
+        return OverBudgetResult;
     }
 
     private long NowNanos() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
