@@ -27,19 +27,13 @@ public sealed class RequestPayload : IDisposable
     /// is the compressed message behind it.</summary>
     public static RequestPayload FromGrpcMessage(in ReadOnlySequence<byte> message)
     {
-        var isGzip = !message.IsEmpty && message.FirstSpan[0] == GzipPassThroughCompressionProvider.Marker;
+        // A compressed message is always Grpc.AspNetCore's single MemoryStream buffer, never an empty first segment.
+        var isGzip = message.FirstSpan is { Length: > 0 } first && first[0] == GzipPassThroughCompressionProvider.Marker;
         var bytes = isGzip ? message.Slice(1) : message;
         var length = checked((int)bytes.Length);
         var array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         bytes.CopyTo(array);
         return new RequestPayload(array, length, isGzip);
-    }
-
-    public static RequestPayload Copy(ReadOnlySpan<byte> bytes)
-    {
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
-        bytes.CopyTo(array);
-        return new RequestPayload(array, bytes.Length, isGzip: false);
     }
 
     public void Dispose()

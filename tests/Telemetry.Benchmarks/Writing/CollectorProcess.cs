@@ -93,20 +93,6 @@ public sealed class CollectorProcess : IAsyncDisposable
         throw new InvalidOperationException("the collector did not answer /healthz within 30 s");
     }
 
-    /// <summary>Waits (at most 60 s) until the collector has used under 5 % of a core for two seconds in a row.</summary>
-    public async Task WaitForIdleAsync()
-    {
-        var quiet = 0;
-        var last = ProcessorTime;
-        for (var i = 0; i < 60 && quiet < 2; i++)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            var now = ProcessorTime;
-            quiet = now - last < TimeSpan.FromMilliseconds(50) ? quiet + 1 : 0;
-            last = now;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

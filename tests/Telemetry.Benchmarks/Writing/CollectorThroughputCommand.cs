@@ -110,7 +110,7 @@ public static class CollectorThroughputCommand
                 var time = MeasuredTime + ((ulong)(round - 1) * RoundSpacing);
                 var exports = round == 1 ? exportBodies : BuildExports(records, perExport, time, gzip).Frames;
                 await WaitForInfluxIdleAsync(influx).ConfigureAwait(false);
-                await collector.WaitForIdleAsync().ConfigureAwait(false);
+                await WaitForIdleAsync(() => collector.ProcessorTime).ConfigureAwait(false);
                 var result = await MeasureCollectorAsync(influx, collector, collectorDb, clients, uri, exports, points, inFlight, gzip, (long)time).ConfigureAwait(false);
                 await output.WriteLineAsync($"round {round}: collector end to end: {result}").ConfigureAwait(false);
 
@@ -154,16 +154,18 @@ public static class CollectorThroughputCommand
         return await InfluxCeiling.MeasureLinesAsync(influx, batches, writer.MaxConcurrentRequests, writer.Gzip, db, (long)MeasuredTime).ConfigureAwait(false);
     }
 
-    /// <summary>Waits (at most 60 s) until influxd has used under 5 % of a core for two seconds in a row:
-    /// the previous run's cache snapshots and compactions must not be billed to the next one.</summary>
-    private static async Task WaitForInfluxIdleAsync(InfluxDbServer influx)
+    private static Task WaitForInfluxIdleAsync(InfluxDbServer influx) => WaitForIdleAsync(() => influx.ProcessorTime);
+
+    /// <summary>Waits (at most 60 s) until a process (influxd, the collector) has used under 5 % of a core for two
+    /// seconds in a row: the previous run's cache snapshots, compactions or GC must not be billed to the next one.</summary>
+    private static async Task WaitForIdleAsync(Func<TimeSpan> processorTime)
     {
         var quiet = 0;
-        var last = influx.ProcessorTime;
+        var last = processorTime();
         for (var i = 0; i < 60 && quiet < 2; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            var now = influx.ProcessorTime;
+            var now = processorTime();
             quiet = now - last < TimeSpan.FromMilliseconds(50) ? quiet + 1 : 0;
             last = now;
         }

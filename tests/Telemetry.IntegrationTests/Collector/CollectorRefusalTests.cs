@@ -28,6 +28,7 @@ public sealed class CollectorRefusalTests
     public static TheoryData<string> GrpcCases() => new()
     {
         "wrong_content_type", "oversize", "bad_gzip", "gzip_bomb", "missing_token", "wrong_token",
+        "truncated_gzip", "concatenated_gzip", "gzip_bomb_lying_isize", "gzip_bomb_without_token",
     };
 
     private static byte[] Oversize()
@@ -163,6 +164,40 @@ public sealed class CollectorRefusalTests
             {
                 var (_, grpc) = await OtlpRequests.PostFrameAsync(collector.GrpcAddress, Bomb(), "gzip", Token);
                 Assert.Equal(StatusCode.ResourceExhausted, grpc);
+                break;
+            }
+
+            case "truncated_gzip":
+            {
+                // Cut inside the trailer: every record is still in the deflate data, yet it is refused.
+                var gzip = OtlpRequests.Gzip(good);
+                var (_, grpc) = await OtlpRequests.PostFrameAsync(collector.GrpcAddress, gzip[..^3], "gzip", Token);
+                Assert.Equal(StatusCode.InvalidArgument, grpc);
+                break;
+            }
+
+            case "concatenated_gzip":
+            {
+                var gzip = OtlpRequests.Gzip(good);
+                var (_, grpc) = await OtlpRequests.PostFrameAsync(collector.GrpcAddress, [.. gzip, .. gzip], "gzip", Token);
+                Assert.Equal(StatusCode.InvalidArgument, grpc);
+                break;
+            }
+
+            case "gzip_bomb_lying_isize":
+            {
+                // The trailer claims 10 bytes: the buffer starts small and is still capped at max_decompressed_bytes.
+                var bomb = Bomb();
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bomb.AsSpan(bomb.Length - 4), 10);
+                var (_, grpc) = await OtlpRequests.PostFrameAsync(collector.GrpcAddress, bomb, "gzip", Token);
+                Assert.Equal(StatusCode.ResourceExhausted, grpc);
+                break;
+            }
+
+            case "gzip_bomb_without_token":
+            {
+                var (_, grpc) = await OtlpRequests.PostFrameAsync(collector.GrpcAddress, Bomb(), "gzip", null);
+                Assert.Equal(StatusCode.Unauthenticated, grpc);
                 break;
             }
 
