@@ -36,17 +36,14 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a collector writing to <paramref name="database"/> of <paramref name="influxUrl"/> and waits for /healthz.</summary>
-    public static async Task<CollectorProcess> StartAsync(Uri influxUrl, string database, bool influxGzip)
-    {
-        var dir = new TempDirectory("collector-throughput");
-        var grpc = FreePort.Get();
-        var http = FreePort.Get();
-        var config = dir.Combine("collector.yaml");
-        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
+    /// <summary>The benchmarks' collector configuration: listeners on loopback, self-metrics off, warnings only,
+    /// writing to <paramref name="database"/>, with more <c>influxdb</c> keys in <paramref name="influxYaml"/>
+    /// (each line indented by two spaces).</summary>
+    internal static string ConfigYaml(int grpcPort, int httpPort, Uri influxUrl, string database, string influxYaml = "") =>
+        string.Create(CultureInfo.InvariantCulture, $"""
             receiver:
-              grpc_endpoint: "127.0.0.1:{grpc}"
-              http_endpoint: "127.0.0.1:{http}"
+              grpc_endpoint: "127.0.0.1:{grpcPort}"
+              http_endpoint: "127.0.0.1:{httpPort}"
             self_metrics:
               enabled: false
             logging:
@@ -55,8 +52,17 @@ public sealed class CollectorProcess : IAsyncDisposable
             influxdb:
               url: "{influxUrl}"
               database: "{database}"
-              gzip: {(influxGzip ? "true" : "false")}
-            """)).ConfigureAwait(false);
+
+            """) + influxYaml;
+
+    /// <summary>Starts a collector writing to <paramref name="database"/> of <paramref name="influxUrl"/> and waits for /healthz.</summary>
+    public static async Task<CollectorProcess> StartAsync(Uri influxUrl, string database, bool influxGzip)
+    {
+        var dir = new TempDirectory("collector-throughput");
+        var grpc = FreePort.Get();
+        var http = FreePort.Get();
+        var config = dir.Combine("collector.yaml");
+        await File.WriteAllTextAsync(config, ConfigYaml(grpc, http, influxUrl, database, $"  gzip: {(influxGzip ? "true" : "false")}\n")).ConfigureAwait(false);
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "telemetry-collector.dll"), "--config", config },

@@ -270,20 +270,7 @@ public static class CollectorStallCommand
     {
         var grpc = FreePort.Get();
         var config = dir.Combine("collector.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            receiver:
-              grpc_endpoint: "127.0.0.1:{grpc}"
-              http_endpoint: "127.0.0.1:{FreePort.Get()}"
-            self_metrics:
-              enabled: false
-            logging:
-              LogLevel:
-                Default: Warning
-            influxdb:
-              url: "{influx.Url}"
-              database: "{db}"
-
-            """ + influxYaml).ConfigureAwait(false);
+        await File.WriteAllTextAsync(config, CollectorProcess.ConfigYaml(grpc, FreePort.Get(), influx.Url, db, influxYaml)).ConfigureAwait(false);
         var app = Telemetry.Collector.CollectorApp.Build(["--config", config]);
         await app.StartAsync().ConfigureAwait(false);
         return (app, new Uri($"http://127.0.0.1:{grpc}{CollectorThroughputCommand.ExportPath}"));
