@@ -116,10 +116,13 @@ public sealed class ExportPipeline : IExportPipeline
             var bytes = session.Output.Length;
             _budget.Add(bytes);
             held += bytes;
-            var pending = _sink.WriteAsync(session.Output.WrittenMemory, mapped.Points, cancellationToken);
+            // The sink's own wait is not cancelled: when the client goes away, the queue still holds these
+            // points until they are written, so their bytes stay in the budget until then (released by the
+            // continuation in WaitForWrite), not when the call ends.
+            var pending = _sink.WriteAsync(session.Output.WrittenMemory, mapped.Points, CancellationToken.None);
             _sessions.Return(session);
             sessionReturned = true;
-            var written = await pending.ConfigureAwait(false);
+            var written = await WaitForWrite(pending, bytes, cancellationToken).ConfigureAwait(false);
             switch (written.Status)
             {
                 case WriteStatus.Written:
@@ -153,6 +156,34 @@ public sealed class ExportPipeline : IExportPipeline
 
             _budget.Release(held);
         }
+    }
+
+    /// <summary>Waits for the sink's answer. When <paramref name="cancellationToken"/> ends the wait first, the
+    /// points are still queued: <paramref name="bytes"/> (their line protocol) are taken again here, to leave
+    /// the budget when the write completes, since the caller releases all it held as the call ends.</summary>
+    private async ValueTask<WriteResult> WaitForWrite(ValueTask<WriteResult> pending, long bytes, CancellationToken cancellationToken)
+    {
+        if (pending.IsCompleted || !cancellationToken.CanBeCanceled)
+        {
+            return await pending.ConfigureAwait(false);
+        }
+
+        var task = pending.AsTask();
+        try
+        {
+            return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !task.IsCompleted)
+        {
+            _budget.Add(bytes);
+            _ = task.ContinueWith(static (_, state) => ((ReleaseOnWrite)state!).Run(), new ReleaseOnWrite(_budget, bytes), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private sealed record ReleaseOnWrite(AcceptedBytesBudget Budget, long Bytes)
+    {
+        public void Run() => Budget.Release(Bytes);
     }
 
     /// <summary>The answer to an Export that does not fit the budget.</summary>

@@ -227,6 +227,34 @@ public sealed class ExportPipelineTests
         Assert.Equal(0, budget.Held);
     }
 
+    [Fact]
+    public async Task When_the_client_goes_away_its_queued_line_protocol_stays_in_the_budget_until_written()
+    {
+        var budget = new AcceptedBytesBudget(64 * 1024 * 1024);
+        var (pipeline, sink, services) = Build(new WriteResult(WriteStatus.Written), budget: budget);
+        using var _s = services;
+        var stalled = new TaskCompletionSource();
+        sink.Gate = stalled.Task;
+        using var client = new CancellationTokenSource();
+
+        var pending = pipeline.ExportLogsAsync(TwoRecords(), client.Token);
+        Assert.False(pending.IsCompleted);
+        await client.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
+
+        // The request body is given back with the call; the points are still queued for InfluxDB.
+        Assert.Equal(Encoding.UTF8.GetByteCount(sink.Calls.Single().Text), budget.Held);
+
+        stalled.SetResult();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (budget.Held != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, budget.Held);
+    }
+
     [Theory]
     [InlineData(WriteStatus.Unavailable)]
     [InlineData(WriteStatus.Overloaded)]
