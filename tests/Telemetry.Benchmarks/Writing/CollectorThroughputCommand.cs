@@ -319,14 +319,16 @@ public static class CollectorThroughputCommand
         var influxCpu = influx.ProcessorTime;
         var collectorCpu = collector.ProcessorTime;
         var ownCpu = Environment.CpuUsage.TotalTime;
+        var counters = await InfluxWriteCounters.ReadAsync(influx.Url).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var (retried, rejected) = await SendAllAsync(clients, uri, exports, gzip).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
+        var writes = (await InfluxWriteCounters.ReadAsync(influx.Url).ConfigureAwait(false)) - counters;
         influxCpu = influx.ProcessorTime - influxCpu;
         collectorCpu = collector.ProcessorTime - collectorCpu;
         ownCpu = Environment.CpuUsage.TotalTime - ownCpu;
         var stored = await InfluxCeiling.CountAsync(influx, db, CancellationToken.None, since).ConfigureAwait(false);
-        return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, influxCpu, collectorCpu, ownCpu);
+        return new CollectorResult(points, stored, elapsed, exports.Count, inFlight, gzip, retried, rejected, influxCpu, collectorCpu, ownCpu, writes.Describe(elapsed));
     }
 
     /// <summary>Each client (one connection, like one agent) sends the next Export as soon as its previous
@@ -413,11 +415,11 @@ public static class CollectorThroughputCommand
 
     internal readonly record struct ExportAnswer(bool Ok, long Rejected, TimeSpan? RetryAfter, string GrpcStatus);
 
-    private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan SenderCpu)
+    private sealed record CollectorResult(int Points, long Stored, TimeSpan Elapsed, int Exports, int InFlight, bool Gzip, long Retried, long RejectedRecords, TimeSpan InfluxCpu, TimeSpan CollectorCpu, TimeSpan SenderCpu, string Writes)
     {
         public double PointsPerSecond => Points / Elapsed.TotalSeconds;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Points} records in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} records/s ({Exports} Exports, {InFlight} in flight, gzip {Gzip}; {Retried} retried after RESOURCE_EXHAUSTED/UNAVAILABLE, {RejectedRecords} rejected); stored {Stored}; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, collector {CollectorCpu.TotalSeconds:F2} s, senders {SenderCpu.TotalSeconds:F2} s");
+            $"{Points} records in {Elapsed.TotalSeconds:F2} s = {PointsPerSecond:F0} records/s ({Exports} Exports, {InFlight} in flight, gzip {Gzip}; {Retried} retried after RESOURCE_EXHAUSTED/UNAVAILABLE, {RejectedRecords} rejected); stored {Stored}; CPU: influxd {InfluxCpu.TotalSeconds:F2} s, collector {CollectorCpu.TotalSeconds:F2} s, senders {SenderCpu.TotalSeconds:F2} s; influxd received {Writes}");
     }
 }
